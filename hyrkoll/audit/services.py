@@ -1,0 +1,84 @@
+"""Writing the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from hyrkoll.audit.models import AuditAction, AuditEvent
+
+_ENCODER = DjangoJSONEncoder()
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value (dates, decimals and UUIDs as strings)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return _ENCODER.default(value)
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The object's concrete field values and its many-to-many ids, as JSON-safe data."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name == "password":
+            # Never store password hashes in the trail; record only that it is set.
+            data["password"] = "(set)" if getattr(obj, "password", "") else ""
+            continue
+        data[field.attname] = _plain(field.value_from_object(obj))
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(o.pk for o in getattr(obj, field.name).all())
+    return data
+
+
+def _region_id_of(obj: models.Model) -> int | None:
+    """The region an object belongs to, following the model's visibility path."""
+    path: str | None = getattr(type(obj), "scope_region_path", None)
+    if not path:
+        return None
+    value: Any = obj
+    for part in path.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    region_id: int | None = None,
+) -> AuditEvent:
+    """Append one event. ``actor`` is a user or ``None`` for the system (migrations, commands)."""
+    if action == AuditAction.CREATE and after is None:
+        after = snapshot(obj)
+    if action == AuditAction.UPDATE and after is None:
+        after = snapshot(obj)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_name=user.get_username() if user else "system",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        region_id=region_id if region_id is not None else _region_id_of(obj),
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def history(obj: models.Model) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), object_id=str(obj.pk)
+    )

@@ -1,0 +1,35 @@
+"""Health check and the role-based start page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from hyrkoll.core.start import start_sections
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 with ``{"status": "ok", "database": "ok"}``; 503 if the database does not answer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database_ok = True
+    except DatabaseError:
+        database_ok = False
+    status = 200 if database_ok else 503
+    return JsonResponse(
+        {"status": "ok" if database_ok else "error", "database": "ok" if database_ok else "unavailable"},
+        status=status,
+    )
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/start.html", {"sections": start_sections(request.user)})

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hyrkoll.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", core_views.start, name="start"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("account/", include("hyrkoll.accounts.urls")),
+    path("agreement/", include("hyrkoll.agreement.urls")),
+    path("organisation/", include("hyrkoll.organisation.urls")),
+    path("audit/", include("hyrkoll.audit.urls")),
+    path("api/v1/", include("hyrkoll.api.urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("admin/", admin.site.urls),
+]
