@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hyrkoll.lib.orgno import validate_org_no
-from hyrkoll.lib.scoping import ScopedManager
+from hyrkoll.lib.scoping import ScopedManager, ScopedQuerySet
 from hyrkoll.organisation.models import ZONE_VALIDATORS
 
 
@@ -281,7 +281,7 @@ class Supplier(models.Model):
         ).filter(Q(admissions__exited_on__isnull=True) | Q(admissions__exited_on__gte=on))
 
 
-class SupplierAdmissionQuerySet(models.QuerySet):
+class SupplierAdmissionQuerySet(ScopedQuerySet):
     def in_force(self, on: datetime.date) -> SupplierAdmissionQuerySet:
         return self.filter(admitted_on__lte=on).filter(Q(exited_on__isnull=True) | Q(exited_on__gte=on))
 
@@ -300,7 +300,7 @@ class SupplierAdmission(models.Model):
     admitted_on = models.DateField(_("admitted on"))
     exited_on = models.DateField(_("exited on"), null=True, blank=True)
 
-    objects = ScopedManager.from_queryset(SupplierAdmissionQuerySet)()
+    objects = SupplierAdmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["supplier__name", "sub_area", "admitted_on"]
@@ -363,7 +363,7 @@ class RegionAccession(models.Model):
         return f"{self.region} – {self.sub_area}: {self.acceded_on}"
 
 
-class PriceListQuerySet(models.QuerySet):
+class PriceListQuerySet(ScopedQuerySet):
     def in_force(self, on: datetime.date) -> PriceListQuerySet:
         return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
@@ -387,7 +387,7 @@ class PriceList(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = ScopedManager.from_queryset(PriceListQuerySet)()
+    objects = PriceListQuerySet.as_manager()
 
     class Meta:
         ordering = ["agreement", "-valid_from"]

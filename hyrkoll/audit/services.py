@@ -69,7 +69,8 @@ def record(
         actor_name=user.get_username() if user else "system",
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=str(obj.pk),
+        # A deleted object has lost its pk by now; its snapshot still has it.
+        object_id=str(obj.pk if obj.pk is not None else (before or {}).get("id")),
         object_repr=str(obj)[:300],
         region_id=region_id if region_id is not None else _region_id_of(obj),
         before=before,

@@ -1,2 +1,7 @@
+from django.urls import path
+
+from hyrkoll.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+
+urlpatterns = [path("", views.AuditEventListView.as_view(), name="events")]

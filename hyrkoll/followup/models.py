@@ -59,7 +59,7 @@ class CostEntry(models.Model):
         ]
         indexes = [
             # Indicator queries aggregate a period range for a region and a cost type.
-            models.Index(fields=["region", "cost_type", "period"], name="followup_cost_region_type_period"),
+            models.Index(fields=["region", "cost_type", "period"], name="followup_cost_region_period"),
         ]
 
     def __str__(self) -> str:

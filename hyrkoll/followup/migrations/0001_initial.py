@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'cost entry',
                 'verbose_name_plural': 'cost entries',
                 'ordering': ['region', 'period'],
-                'indexes': [models.Index(fields=['region', 'cost_type', 'period'], name='followup_cost_region_type_period')],
+                'indexes': [models.Index(fields=['region', 'cost_type', 'period'], name='followup_cost_region_period')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('period__day', 1)), name='followup_costentry_period_is_month')],
             },
         ),
