@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 
 from hyrkoll.accounts.models import DecisionLevel, Role, RoleAssignment, Scope, User
-from hyrkoll.agreement.models import SubArea, Supplier, SupplierAdmission
+from hyrkoll.agreement.models import Profession, SubArea, Supplier, SupplierAdmission
 from hyrkoll.consultants.models import Consultant
-from hyrkoll.agreement.models import Profession
 from hyrkoll.organisation.models import CareArea, Municipality, OrgUnit, OrgUnitKind, Region
 
 PASSWORD = "correct-horse-battery-staple"
@@ -34,7 +33,10 @@ def make_unit_tree(region: Region, prefix: str) -> dict[str, OrgUnit]:
         region=region, kind=OrgUnitKind.ADMINISTRATION, code=f"{prefix}-1", name=f"Förvaltning {prefix}"
     )
     department = OrgUnit.objects.create(
-        region=region, kind=OrgUnitKind.DEPARTMENT, parent=administration, code=f"{prefix}-2",
+        region=region,
+        kind=OrgUnitKind.DEPARTMENT,
+        parent=administration,
+        code=f"{prefix}-2",
         name=f"Verksamhet {prefix}",
     )
     care_unit = OrgUnit.objects.create(
@@ -57,7 +59,9 @@ def world(db: Any) -> dict[str, Any]:
     supplier_b = Supplier.objects.create(name="Bemanning B AB", org_no="556000-0001")
     doctors = SubArea.objects.get(code="doctors")
     for supplier in (supplier_a, supplier_b):
-        SupplierAdmission.objects.create(supplier=supplier, sub_area=doctors, admitted_on=datetime.date(2024, 1, 1))
+        SupplierAdmission.objects.create(
+            supplier=supplier, sub_area=doctors, admitted_on=datetime.date(2024, 1, 1)
+        )
     doctor = Profession.objects.get(code="doctor")
     return {
         "region_a": region_a,

@@ -54,7 +54,9 @@ class RoleAssignmentForm(UserModelForm):
         allowed = ROLES_BY_SCOPE.get(target.scope, set())
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
         if target.scope == Scope.REGION:
-            self.fields["org_unit"].queryset = OrgUnit.objects.visible_to(self.user).filter(region=target.region_id)
+            self.fields["org_unit"].queryset = OrgUnit.objects.visible_to(self.user).filter(
+                region=target.region_id
+            )
         else:
             del self.fields["org_unit"]
             del self.fields["decision_level"]

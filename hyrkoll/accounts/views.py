@@ -112,12 +112,16 @@ class RoleAssignmentCreateView(AuditedCreateView):
 @login_required
 @require_POST
 def remove_role(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(RoleAssignment.objects.visible_to(request.user).select_related("user"), pk=pk)
+    assignment = get_object_or_404(
+        RoleAssignment.objects.visible_to(request.user).select_related("user"), pk=pk
+    )
     if not can_administer(request.user, assignment.user):
         return HttpResponse(status=403)
     with transaction.atomic():
         before = audit.snapshot(assignment)
-        audit.record(request.user, AuditAction.DELETE, assignment, before=before, region_id=assignment.user.region_id)
+        audit.record(
+            request.user, AuditAction.DELETE, assignment, before=before, region_id=assignment.user.region_id
+        )
         assignment.delete()
     messages.success(request, _("The role was removed."))
     return redirect("accounts:user_detail", pk=assignment.user_id)
@@ -132,7 +136,9 @@ def api_token(request: HttpRequest) -> HttpResponse:
             if token:
                 token.delete()
             token = Token.objects.create(user=request.user)
-            audit.record(request.user, AuditAction.UPDATE, request.user, reason="API token created or replaced")
+            audit.record(
+                request.user, AuditAction.UPDATE, request.user, reason="API token created or replaced"
+            )
         messages.success(request, _("A new API token was created. The old one no longer works."))
         return redirect("accounts:token")
     return render(request, "accounts/token.html", {"token": token})

@@ -1,1 +1,38 @@
-urlpatterns: list = []
+"""URLs of the REST API, mounted at ``/api/v1/`` by ``hyrkoll.urls``."""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import DefaultRouter
+
+from hyrkoll.api import views
+
+router = DefaultRouter()
+router.register("regions", views.RegionViewSet, basename="api-region")
+router.register("zones", views.ZoneViewSet, basename="api-zone")
+router.register("care-areas", views.CareAreaViewSet, basename="api-care-area")
+router.register("agreements", views.AgreementViewSet, basename="api-agreement")
+router.register("sub-areas", views.SubAreaViewSet, basename="api-sub-area")
+router.register("professions", views.ProfessionViewSet, basename="api-profession")
+router.register("competence-levels", views.CompetenceLevelViewSet, basename="api-competence-level")
+router.register("competences", views.CompetenceViewSet, basename="api-competence")
+router.register("suppliers", views.SupplierViewSet, basename="api-supplier")
+router.register("admissions", views.AdmissionViewSet, basename="api-admission")
+router.register("price-lists", views.PriceListViewSet, basename="api-price-list")
+router.register("accessions", views.AccessionViewSet, basename="api-accession")
+router.register("org-units", views.OrgUnitViewSet, basename="api-org-unit")
+router.register("consultants", views.ConsultantViewSet, basename="api-consultant")
+
+urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
+    path(
+        "docs",
+        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
+        name="api-docs",
+    ),
+    path("token/", views.ObtainTokenView.as_view(), name="api-token"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+    *router.urls,
+]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from hyrkoll.accounts.models import Role, Scope
 
@@ -31,7 +31,9 @@ class Section:
 AGREEMENT_READ = Section(
     _("The framework agreement"),
     (
-        Link(_("Agreement and sub-areas"), "agreement:overview", _("Contract period, extensions, exclusions.")),
+        Link(
+            _("Agreement and sub-areas"), "agreement:overview", _("Contract period, extensions, exclusions.")
+        ),
         Link(_("Admitted suppliers"), "agreement:suppliers", _("Suppliers per sub-area with dates.")),
         Link(_("Price lists"), "agreement:price_lists", _("Hourly price per competence level and zone.")),
         Link(_("Zones"), "agreement:zones", _("Each municipality's price zone.")),
@@ -43,7 +45,9 @@ COORDINATOR = Section(
     _("Manage the agreement"),
     (
         Link(_("Add a supplier"), "agreement:supplier_create", _("Register a staffing company.")),
-        Link(_("New price-list version"), "agreement:price_list_create", _("Copy the current list and edit.")),
+        Link(
+            _("New price-list version"), "agreement:price_list_create", _("Copy the current list and edit.")
+        ),
         Link(_("Import zones (CSV)"), "agreement:zone_import", _("municipality_code,zone")),
         Link(_("Audit trail"), "audit:events", _("Every change with who, when, before and after.")),
         Link(_("Administration"), "admin:index", _("Django admin for all registers.")),

@@ -1,0 +1,33 @@
+"""Model permissions that follow from Hyrkoll roles (used by the Django admin).
+
+A national coordinator maintains the agreement register and reference data in the admin, so
+the role grants the Django model permissions of those apps; nobody has to keep group
+permissions in step with roles by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import BaseBackend
+
+from hyrkoll.accounts.models import Role
+
+COORDINATOR_APPS = frozenset({"agreement", "organisation"})
+
+
+class RolePermissionBackend(BaseBackend):
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        if not (user_obj.is_active and getattr(user_obj, "is_authenticated", False)):
+            return False
+        app_label = perm.split(".", 1)[0]
+        if app_label in COORDINATOR_APPS:
+            return user_obj.has_role(Role.COORDINATOR)
+        if perm == "audit.view_auditevent":
+            return user_obj.has_role(Role.COORDINATOR)
+        return False
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        if not (user_obj.is_active and getattr(user_obj, "is_authenticated", False)):
+            return False
+        return app_label in COORDINATOR_APPS | {"audit"} and user_obj.has_role(Role.COORDINATOR)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+from unittest import mock
+
+from django.db import DatabaseError
+from django.urls import reverse
+
+
+def test_healthz_reports_database_ok(client: Any, db: Any) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_database_down(client: Any, db: Any) -> None:
+    with mock.patch("hyrkoll.core.views.connection.cursor", side_effect=DatabaseError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+def test_security_headers_are_set(client: Any, world: dict[str, Any]) -> None:
+    client.force_login(world["admin_a"])
+    response = client.get(reverse("start"))
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_swedish_is_the_default_language(client: Any, db: Any) -> None:
+    response = client.get(reverse("login"))
+    assert response.headers["Content-Language"] == "sv"
+    assert '<html lang="sv">' in response.content.decode()
