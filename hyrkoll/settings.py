@@ -199,6 +199,9 @@ STORAGES = {
         )
     },
 }
+# In a demo and in tests, static files come from the apps (no collectstatic step).
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # --- E-mail: console in the demo, SMTP by environment in production ----------------------------

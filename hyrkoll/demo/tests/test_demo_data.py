@@ -1,0 +1,224 @@
+"""The demo data: calibration against the published figures, validity and determinism.
+
+The generator runs once for the module inside a transaction that is rolled back afterwards, so no
+other test module sees the demo data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Sum
+from pytest_django import DjangoDbBlocker
+
+from hyrkoll.accounts.models import ROLES_BY_SCOPE, DecisionLevel, Role, RoleAssignment, Scope, User
+from hyrkoll.agreement.models import RegionAccession, Supplier, SupplierAdmission
+from hyrkoll.consultants.models import Consultant
+from hyrkoll.demo.costs import cost_rows
+from hyrkoll.demo.generator import DemoSummary, load_demo_data
+from hyrkoll.demo.suppliers import last_non_holiday_friday, plan_suppliers
+from hyrkoll.followup.models import CostEntry
+from hyrkoll.organisation.models import OrgUnit, OrgUnitKind, Region
+
+TODAY = datetime.date(2026, 6, 15)
+SEED = 2026
+HIRED_BN = {
+    2015: 3.9, 2016: 4.6, 2017: 5.2, 2018: 5.4, 2019: 5.6, 2020: 5.8, 2021: 6.3, 2022: 7.9,
+    2023: 9.05, 2024: 5.95, 2025: 4.75,
+}  # fmt: skip
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[DemoSummary]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_demo_data(SEED, TODAY)
+        transaction.set_rollback(True)
+
+
+def _yearly(cost_type: str) -> dict[tuple[str, int], Decimal]:
+    totals: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    rows = (
+        CostEntry.objects.filter(cost_type=cost_type)
+        .values_list("region__code", "period__year")
+        .annotate(total=Sum("amount_sek"))
+    )
+    for region_code, year, total in rows:
+        totals[region_code, year] += total
+    return totals
+
+
+def _national(totals: dict[tuple[str, int], Decimal], year: int) -> Decimal:
+    return sum((amount for (_code, y), amount in totals.items() if y == year), Decimal(0))
+
+
+def test_national_hired_totals_match_published_figures(demo: DemoSummary) -> None:
+    hired = _yearly("hired")
+    for year, target in HIRED_BN.items():
+        measured = float(_national(hired, year)) / 1e9
+        assert measured == pytest.approx(target, rel=0.02), year
+    # Complete months only: June 2026 is not yet over.
+    assert CostEntry.objects.latest("period").period == datetime.date(2026, 5, 1)
+    assert not CostEntry.objects.exclude(source="demo").exists()
+
+
+def test_national_shares(demo: DemoSummary) -> None:
+    hired, own = _yearly("hired"), _yearly("own")
+    expected = {2017: 3.8, 2018: 3.8, 2019: 3.8, 2021: 3.9, 2024: 3.1, 2025: 2.5}
+    for year, share in expected.items():
+        measured = float(100 * _national(hired, year) / _national(own, year))
+        assert measured == pytest.approx(share, abs=0.3), year
+
+
+def test_regional_colour(demo: DemoSummary) -> None:
+    hired, own = _yearly("hired"), _yearly("own")
+
+    def share(code: str, year: int) -> float:
+        return float(100 * hired[code, year] / own[code, year])
+
+    for code in ("01", "12", "14"):
+        assert share(code, 2024) < 2
+    for code in ("22", "23", "25"):
+        assert share(code, 2024) > 8
+    under_2_in_2025 = {
+        code for code in Region.objects.values_list("code", flat=True) if share(code, 2025) < 2
+    }
+    assert under_2_in_2025 == {"01", "03", "05", "12", "14"}
+    # Own cost follows population: Stockholm the largest, Gotland the smallest.
+    own_2024 = {code: amount for (code, year), amount in own.items() if year == 2024}
+    assert max(own_2024, key=own_2024.__getitem__) == "01"
+    assert min(own_2024, key=own_2024.__getitem__) == "09"
+
+
+def test_doctors_share_of_hired_cost(demo: DemoSummary) -> None:
+    def doctors_share(year: int) -> float:
+        rows = CostEntry.objects.filter(cost_type="hired", period__year=year)
+        doctors = rows.filter(profession="doctor").aggregate(total=Sum("amount_sek"))["total"]
+        return float(doctors / rows.aggregate(total=Sum("amount_sek"))["total"])
+
+    assert doctors_share(2016) == pytest.approx(0.75, abs=0.03)
+    assert doctors_share(2022) == pytest.approx(0.54, abs=0.03)
+
+
+def test_care_units_are_valid_and_in_their_region(demo: DemoSummary) -> None:
+    care_units = OrgUnit.objects.filter(kind=OrgUnitKind.CARE_UNIT).select_related(
+        "municipality", "parent", "region"
+    )
+    assert 300 <= care_units.count() <= 500
+    for unit in care_units:
+        assert unit.municipality.region_id == unit.region_id, unit
+        assert unit.parent.kind in (OrgUnitKind.AREA, OrgUnitKind.DEPARTMENT), unit
+        unit.full_clean()
+    per_region = {
+        region.code: region.org_units.filter(kind=OrgUnitKind.CARE_UNIT).count()
+        for region in Region.objects.all()
+    }
+    assert per_region["01"] > per_region["14"] > per_region["12"] > per_region["05"] > per_region["09"]
+    for region in Region.objects.all():
+        administrations = region.org_units.filter(kind=OrgUnitKind.ADMINISTRATION).count()
+        assert 1 <= administrations <= 3
+        assert set(
+            region.org_units.filter(kind=OrgUnitKind.CARE_UNIT).values_list("care_area__code", flat=True)
+        ) == {
+            "primary",
+            "psychiatry",
+            "somatic",
+        }
+
+
+def test_every_region_has_every_role_and_decision_level(demo: DemoSummary) -> None:
+    region_roles = ROLES_BY_SCOPE[Scope.REGION]
+    for region in Region.objects.all():
+        assignments = RoleAssignment.objects.filter(user__region=region)
+        assert set(assignments.values_list("role", flat=True)) == region_roles, region
+        levels = set(assignments.filter(role=Role.APPROVER).values_list("decision_level", flat=True))
+        assert levels == set(DecisionLevel.values), region
+        assert assignments.filter(role=Role.ORDERER).count() >= 2
+        assert assignments.filter(role=Role.ORDERER, org_unit__kind=OrgUnitKind.CARE_UNIT).exists()
+    for username in ("vgr.admin", "vgr.bestallare", "vgr.verksamhetschef", "vgr.omradeschef", "vgr.hsdirektor",
+                     "vgr.regiondirektor", "vgr.avropsenhet", "vgr.styrgrupp", "vgr.controller", "vgr.lasare"):  # fmt: skip
+        user = User.objects.get(username=username)
+        assert user.region.code == "14"
+        assert user.check_password("hyrkoll-demo")
+        assert user.first_name and user.last_name and user.email and user.title
+    chief = User.objects.get(username="vgr.verksamhetschef").role_assignments.get()
+    assert chief.org_unit.kind == OrgUnitKind.DEPARTMENT
+    orderer_unit = User.objects.get(username="vgr.bestallare").role_assignments.get().org_unit
+    assert orderer_unit.parent_id == chief.org_unit_id
+    assert User.objects.get(username="01.admin").has_role(Role.REGION_ADMIN)
+    assert User.objects.get(username="nationell.samordnare").has_role(Role.COORDINATOR)
+    assert User.objects.get(username="nationell.lasare").has_role(Role.NATIONAL_READER)
+    assert User.objects.get(username="leverantor.1").supplier == Supplier.objects.first()
+    for supplier in Supplier.objects.all():
+        assert 1 <= supplier.users.count() <= 2
+    logins = {username for _role, username, _password, _owner in demo.logins}
+    assert {"vgr.admin", "vgr.lasare", "nationell.samordnare", "nationell.lasare", "leverantor.1"} <= logins
+
+
+def test_suppliers_admissions_and_consultants(demo: DemoSummary) -> None:
+    assert 45 <= Supplier.objects.count() <= 65
+    assert SupplierAdmission.objects.filter(sub_area__code="doctors").count() == 41
+    assert SupplierAdmission.objects.filter(sub_area__code="nurses").count() == 54
+    assert SupplierAdmission.objects.filter(exited_on__isnull=False).exists()
+    sub_areas: dict[int, set[str]] = defaultdict(set)
+    for supplier_id, code in SupplierAdmission.objects.values_list("supplier_id", "sub_area__code"):
+        sub_areas[supplier_id].add(code)
+    assert set(sub_areas) == set(Supplier.objects.values_list("pk", flat=True))
+    first = Supplier.objects.first()
+    assert SupplierAdmission.objects.filter(supplier=first).in_force(TODAY).count() == 2
+    assert first is not None and first.admitted_sub_areas(TODAY).count() == 2
+    consultants = Consultant.objects.values_list("supplier_id", "profession__sub_area_code", "competence__profession_id", "profession_id")  # fmt: skip
+    assert 800 <= len(consultants) <= 1300
+    for supplier_id, sub_area_code, competence_profession, profession in consultants:
+        assert sub_area_code in sub_areas[supplier_id]
+        assert competence_profession == profession
+    hlr_limit = TODAY - datetime.timedelta(days=365)
+    assert Consultant.objects.filter(hlr_trained_on__gte=hlr_limit).count() > len(consultants) * 0.7
+    assert Consultant.objects.filter(hlr_trained_on__lt=hlr_limit).exists()
+    assert Consultant.objects.filter(competence__requires_specialist_certificate=True, specialist_since__isnull=True).count() == 0  # fmt: skip
+
+
+def test_accession_dates(demo: DemoSummary) -> None:
+    accessions = list(RegionAccession.objects.select_related("region", "sub_area"))
+    assert len(accessions) == 42
+    assert all(datetime.date(2024, 1, 1) <= a.acceded_on <= datetime.date(2025, 2, 16) for a in accessions)
+    assert all(a.note == "demo" for a in accessions)
+    first = {
+        area: min((a for a in accessions if a.sub_area.code == area), key=lambda a: a.acceded_on).region.code
+        for area in ("doctors", "nurses")
+    }
+    assert first == {"doctors": "08", "nurses": "06"}
+
+
+def test_second_run_is_refused(demo: DemoSummary) -> None:
+    count = Supplier.objects.count()
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("load_demo_data")
+    assert Supplier.objects.count() == count
+
+
+def test_plan_is_deterministic() -> None:
+    def org_numbers(seed: int) -> list[str]:
+        return [plan.org_no for plan in plan_suppliers(random.Random(seed), TODAY)]
+
+    assert org_numbers(7) == org_numbers(7)
+    assert org_numbers(7) != org_numbers(8)
+    assert len(set(org_numbers(7))) == len(org_numbers(7))
+    rows_a = list(cost_rows(random.Random(7), ["01", "09"], datetime.date(2016, 1, 1)))
+    rows_b = list(cost_rows(random.Random(7), ["01", "09"], datetime.date(2016, 1, 1)))
+    assert rows_a == rows_b and len(rows_a) == 2 * 12 * 12
+
+
+def test_admission_dates_skip_good_friday() -> None:
+    # Good Friday 2024 was 29 March, the last Friday of the month.
+    assert last_non_holiday_friday(2024, 3) == datetime.date(2024, 3, 22)
+    assert last_non_holiday_friday(2025, 3) == datetime.date(2025, 3, 28)
+    assert last_non_holiday_friday(2024, 9) == datetime.date(2024, 9, 27)
