@@ -22,7 +22,11 @@ def run() -> None:
     supplier = _client_for("leverantor.1")
     pages = [
         ("organisation tree, region 14 (region admin)", region_admin, "/organisation/"),
-        ("supplier register with filter (coordinator)", coordinator, "/agreement/suppliers/?sub_area=nurses&on=2026-01-01"),
+        (
+            "supplier register with filter (coordinator)",
+            coordinator,
+            "/agreement/suppliers/?sub_area=nurses&on=2026-01-01",
+        ),
         ("price list detail (supplier)", supplier, "/agreement/price-lists/2/"),
         ("zones, all 290 municipalities (supplier)", supplier, "/agreement/zones/"),
         ("API price list in force (supplier)", supplier, "/api/v1/price-lists/?on=2026-03-01"),

@@ -16,5 +16,7 @@ def measure(label: str, action: Callable[[], object], repeat: int = 20) -> float
         action()
         samples.append((time.perf_counter() - started) * 1000)
     median = statistics.median(samples)
-    print(f"{label:<55} median {median:8.2f} ms   p90 {sorted(samples)[int(0.9 * (repeat - 1))]:8.2f} ms   (n={repeat})")
+    print(
+        f"{label:<55} median {median:8.2f} ms   p90 {sorted(samples)[int(0.9 * (repeat - 1))]:8.2f} ms   (n={repeat})"
+    )
     return median

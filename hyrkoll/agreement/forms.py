@@ -43,6 +43,18 @@ class AgreementParameterForm(UserModelForm):
         fields = ["key", "value", "valid_from", "is_default_value", "source"]
         widgets = {"valid_from": DATE_WIDGET}
 
+    def clean(self) -> dict[str, Any]:
+        # ``agreement`` is set on the instance, not a form field, so Django's constraint validation
+        # skips the (agreement, key, valid_from) uniqueness and a duplicate would reach the database.
+        data = super().clean()
+        key, valid_from = data.get("key"), data.get("valid_from")
+        same_day = AgreementParameter.objects.filter(
+            agreement_id=self.instance.agreement_id, key=key, valid_from=valid_from
+        )
+        if key and valid_from and same_day.exclude(pk=self.instance.pk).exists():
+            self.add_error("valid_from", _("The parameter already has a value from this date."))
+        return data
+
 
 class SupplierForm(UserModelForm):
     class Meta:
@@ -74,7 +86,10 @@ class PriceListVersionForm(forms.Form):
         label=_("Valid to"), required=False, widget=DATE_WIDGET, help_text=_("Empty: until further notice.")
     )
     copy_from = forms.ModelChoiceField(
-        label=_("Copy prices from"), queryset=PriceList.objects.none(), required=False, empty_label=_("(none)")
+        label=_("Copy prices from"),
+        queryset=PriceList.objects.none(),
+        required=False,
+        empty_label=_("(none)"),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -96,7 +96,9 @@ class AgreementExtension(models.Model):
             return
         agreement = self.agreement
         if self.new_end_date <= agreement.ends_on:
-            raise ValidationError({"new_end_date": _("An extension must end after the agreement's end date.")})
+            raise ValidationError(
+                {"new_end_date": _("An extension must end after the agreement's end date.")}
+            )
         others = agreement.extensions.exclude(pk=self.pk)
         if others.filter(new_end_date__gte=self.new_end_date).exists():
             raise ValidationError({"new_end_date": _("A later extension already exists.")})
@@ -224,7 +226,10 @@ class Competence(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=150)
     profession = models.ForeignKey(
-        "agreement.Profession", on_delete=models.PROTECT, related_name="competences", verbose_name=_("profession")
+        "agreement.Profession",
+        on_delete=models.PROTECT,
+        related_name="competences",
+        verbose_name=_("profession"),
     )
     level = models.ForeignKey(
         "agreement.CompetenceLevel",
@@ -276,9 +281,13 @@ class Supplier(models.Model):
         return self.name
 
     def admitted_sub_areas(self, on: datetime.date) -> models.QuerySet[SubArea]:
+        # One filter() call: all conditions must hold for the same admission (chained filters on a
+        # multi-valued relation would match the exit date of another supplier's admission).
         return SubArea.objects.filter(
-            admissions__supplier=self, admissions__admitted_on__lte=on
-        ).filter(Q(admissions__exited_on__isnull=True) | Q(admissions__exited_on__gte=on))
+            Q(admissions__exited_on__isnull=True) | Q(admissions__exited_on__gte=on),
+            admissions__supplier=self,
+            admissions__admitted_on__lte=on,
+        ).distinct()
 
 
 class SupplierAdmissionQuerySet(ScopedQuerySet):
@@ -322,7 +331,9 @@ class SupplierAdmission(models.Model):
             return
         if self.exited_on and self.exited_on < self.admitted_on:
             raise ValidationError({"exited_on": _("The exit date cannot be before the admission date.")})
-        siblings = SupplierAdmission.objects.filter(supplier_id=self.supplier_id, sub_area_id=self.sub_area_id)
+        siblings = SupplierAdmission.objects.filter(
+            supplier_id=self.supplier_id, sub_area_id=self.sub_area_id
+        )
         for other in siblings.exclude(pk=self.pk):
             if _periods_overlap(self.admitted_on, self.exited_on, other.admitted_on, other.exited_on):
                 raise ValidationError(
@@ -381,7 +392,9 @@ class PriceList(models.Model):
     )
     version = models.CharField(_("version"), max_length=30)
     valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty: until further notice."))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Empty: until further notice.")
+    )
     is_demo = models.BooleanField(
         _("demo prices"), default=False, help_text=_("Built from second-hand figures; not the official list.")
     )
@@ -409,7 +422,17 @@ class PriceList(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement.reference} v{self.version} ({self.valid_from})"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The overlap rule spans rows, so no portable DB constraint can hold it; every save (admin,
+        # app) re-validates it. loaddata bypasses save(): see check_raw_price_list_period.
+        self.check_period()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def clean(self) -> None:
+        self.check_period()
+
+    def check_period(self) -> None:
+        """'Valid to' not before 'valid from', and no overlap with another version of the agreement."""
         if not (self.agreement_id and self.valid_from):
             return
         if self.valid_to and self.valid_to < self.valid_from:
@@ -421,15 +444,21 @@ class PriceList(models.Model):
                     % {"version": other.version, "start": other.valid_from, "end": other.valid_to or "…"}
                 )
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        # The overlap rule spans rows, so no portable DB constraint can hold it; every save
-        # (admin, app, fixtures loaded through save) re-validates it.
-        self.clean()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
     def hourly_price(self, level: CompetenceLevel, zone: int) -> Decimal | None:
         price = self.prices.filter(level=level, zone=zone).first()
         return price.hourly_sek if price else None
+
+
+def check_raw_price_list_period(
+    sender: type[PriceList], instance: PriceList, raw: bool, **kwargs: object
+) -> None:
+    """``pre_save`` receiver (connected in ``AgreementConfig.ready``) for raw saves only.
+
+    ``loaddata`` saves through ``Model.save_base(raw=True)``, bypassing ``PriceList.save()``, so a
+    fixture could otherwise load an overlapping version; normal saves are checked in ``save()``.
+    """
+    if raw:
+        instance.check_period()
 
 
 class Price(models.Model):
@@ -445,7 +474,10 @@ class Price(models.Model):
     )
     zone = models.PositiveSmallIntegerField(_("zone"), validators=ZONE_VALIDATORS)
     hourly_sek = models.DecimalField(
-        _("hourly price (SEK)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        _("hourly price (SEK)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
 
     objects = ScopedManager()
@@ -498,7 +530,10 @@ class Supplement(models.Model):
     scope_public = True
 
     price_list = models.ForeignKey(
-        "agreement.PriceList", on_delete=models.CASCADE, related_name="supplements", verbose_name=_("price list")
+        "agreement.PriceList",
+        on_delete=models.CASCADE,
+        related_name="supplements",
+        verbose_name=_("price list"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=SupplementKind.choices)
     sub_area_code = models.SlugField(
@@ -507,7 +542,9 @@ class Supplement(models.Model):
     amount_sek = models.DecimalField(
         _("amount (SEK)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    unit = models.CharField(_("unit"), max_length=20, choices=SupplementUnit.choices, default=SupplementUnit.PER_HOUR)
+    unit = models.CharField(
+        _("unit"), max_length=20, choices=SupplementUnit.choices, default=SupplementUnit.PER_HOUR
+    )
     regions = models.ManyToManyField(
         "organisation.Region",
         blank=True,
@@ -516,7 +553,9 @@ class Supplement(models.Model):
         help_text=_("Empty: applies in every region."),
     )
     is_default_value = models.BooleanField(
-        _("default value"), default=False, help_text=_("The official amount was not found; a default is used.")
+        _("default value"),
+        default=False,
+        help_text=_("The official amount was not found; a default is used."),
     )
 
     objects = ScopedManager()
@@ -531,7 +570,9 @@ class Supplement(models.Model):
                 name="%(app_label)s_%(class)s_one_per_kind",
                 violation_error_message=_("The price list already has this supplement for the sub-area."),
             ),
-            models.CheckConstraint(condition=Q(amount_sek__gte=0), name="%(app_label)s_%(class)s_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount_sek__gte=0), name="%(app_label)s_%(class)s_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -544,7 +585,10 @@ class ParameterKey(models.TextChoices):
     MAX_CALL_OFF_MONTHS = "max_call_off_months", _("Maximum length of a call-off incl. extensions (months)")
     RESPONSE_DEADLINE_WORKING_DAYS = "response_deadline_working_days", _("Response deadline (working days)")
     CANCELLATION_NOTICE_DAYS = "cancellation_notice_days", _("Cancellation notice (days)")
-    CANCELLATION_CHARGE_PCT = "cancellation_charge_pct", _("Charge for shorter cancellation notice (% of value)")
+    CANCELLATION_CHARGE_PCT = (
+        "cancellation_charge_pct",
+        _("Charge for shorter cancellation notice (percent of value)"),
+    )
     HLR_VALID_MONTHS = "hlr_valid_months", _("CPR/HLR training valid (months)")
     KARENS_MONTHS = "karens_months", _("Cooling-off period for former employees (months)")
     MIN_EXPERIENCE_YEARS = "min_experience_years", _("Clinical experience after licence (years)")
@@ -567,7 +611,9 @@ class AgreementParameter(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     valid_from = models.DateField(_("valid from"))
     is_default_value = models.BooleanField(
-        _("default value"), default=True, help_text=_("Set by Hyrkoll because the official value was not found.")
+        _("default value"),
+        default=True,
+        help_text=_("Set by Hyrkoll because the official value was not found."),
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
 
@@ -590,6 +636,9 @@ class AgreementParameter(models.Model):
 
     @classmethod
     def value_on(cls, agreement: FrameworkAgreement, key: str, on: datetime.date) -> Decimal | None:
-        row = cls.objects.filter(agreement=agreement, key=key, valid_from__lte=on).order_by("-valid_from").first()
+        row = (
+            cls.objects.filter(agreement=agreement, key=key, valid_from__lte=on)
+            .order_by("-valid_from")
+            .first()
+        )
         return row.value if row else None
-

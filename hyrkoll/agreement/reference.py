@@ -30,7 +30,11 @@ AGREEMENT = {
 SUB_AREAS = [("doctors", "Läkare"), ("nurses", "Sjuksköterskor inkl. barnmorskor")]
 EXCLUDED_SPECIALTIES = {"doctors": ["Klinisk patologi", "Mammografi", "Kataraktkirurgi"]}
 
-PROFESSIONS = [("doctor", "Läkare", "doctors"), ("nurse", "Sjuksköterska", "nurses"), ("midwife", "Barnmorska", "nurses")]
+PROFESSIONS = [
+    ("doctor", "Läkare", "doctors"),
+    ("nurse", "Sjuksköterska", "nurses"),
+    ("midwife", "Barnmorska", "nurses"),
+]
 
 LEVELS = [
     ("doctors", "doctor_licensed", "Legitimerad läkare / ST-läkare", 1),
@@ -55,7 +59,13 @@ COMPETENCES = [
     ("spec_neurology", "Specialist i neurologi", "doctor", "doctor_specialist_a", True),
     ("spec_ent", "Specialist i öron-, näs- och halssjukdomar", "doctor", "doctor_specialist_a", True),
     ("spec_psychiatry", "Specialist i psykiatri", "doctor", "doctor_specialist_b", True),
-    ("spec_child_psychiatry", "Specialist i barn- och ungdomspsykiatri", "doctor", "doctor_specialist_b", True),
+    (
+        "spec_child_psychiatry",
+        "Specialist i barn- och ungdomspsykiatri",
+        "doctor",
+        "doctor_specialist_b",
+        True,
+    ),
     ("spec_radiology", "Specialist i radiologi", "doctor", "doctor_specialist_b", True),
     ("spec_dermatology", "Specialist i hud- och könssjukdomar", "doctor", "doctor_specialist_b", True),
     ("spec_ophthalmology", "Specialist i ögonsjukdomar", "doctor", "doctor_specialist_b", True),
@@ -84,7 +94,8 @@ PRICES_2026: dict[str, tuple[int, int, int]] = {
     "nurse_high": (770, 824, 880),
 }
 PRICES_2026["doctor_licensed"] = tuple(  # type: ignore[assignment]
-    int((Decimal(p) * Decimal("0.8")).quantize(Decimal(1), ROUND_HALF_UP)) for p in PRICES_2026["doctor_specialist_a"]
+    int((Decimal(p) * Decimal("0.8")).quantize(Decimal(1), ROUND_HALF_UP))
+    for p in PRICES_2026["doctor_specialist_a"]
 )
 INDEX_2024_FROM_2026 = Decimal("0.909")
 PRICES_2024: dict[str, tuple[int, ...]] = {
@@ -108,15 +119,33 @@ TRAVEL_FLAT_RATE_DEFAULT_SEK_PER_WEEK = 2500
 
 # (key, value, valid_from, is_default_value, source)
 PARAMETERS = [
-    ("max_call_off_months", 12, datetime.date(2024, 1, 1), False, "VGR: ett avrop får inte överstiga 12 månader"),
+    (
+        "max_call_off_months",
+        12,
+        datetime.date(2024, 1, 1),
+        False,
+        "VGR: ett avrop får inte överstiga 12 månader",
+    ),
     ("response_deadline_working_days", 3, datetime.date(2024, 1, 1), True, "Hyrkoll default"),
-    ("cancellation_notice_days", 30, datetime.date(2024, 1, 1), True, "Hyrkoll default (villkoret ej funnet)"),
+    (
+        "cancellation_notice_days",
+        30,
+        datetime.date(2024, 1, 1),
+        True,
+        "Hyrkoll default (villkoret ej funnet)",
+    ),
     ("cancellation_charge_pct", 50, datetime.date(2024, 1, 1), True, "Hyrkoll default (villkoret ej funnet)"),
     ("hlr_valid_months", 12, datetime.date(2024, 1, 1), False, "HLR-utbildning inom 12 månader"),
     ("karens_months", 12, datetime.date(2024, 1, 1), False, "VGR: 12 månaders karens"),
     ("min_experience_years", 2, datetime.date(2024, 1, 1), False, "VGR: två års klinisk erfarenhet"),
     ("deviations_before_penalty", 3, datetime.date(2024, 1, 1), True, "Press: vite efter tre avvikelser"),
-    ("direct_award_threshold_sek", 700000, datetime.date(2022, 2, 1), True, "LOU direktupphandlingsgräns; verifiera"),
+    (
+        "direct_award_threshold_sek",
+        700000,
+        datetime.date(2022, 2, 1),
+        True,
+        "LOU direktupphandlingsgräns; verifiera",
+    ),
 ]
 
 
@@ -173,7 +202,10 @@ def load_reference_data(get_model: Any) -> None:
         for level_code, prices in table.items():
             for zone, amount in enumerate(prices, start=1):
                 get_model("Price").objects.update_or_create(
-                    price_list=price_list, level=levels[level_code], zone=zone, defaults={"hourly_sek": amount}
+                    price_list=price_list,
+                    level=levels[level_code],
+                    zone=zone,
+                    defaults={"hourly_sek": amount},
                 )
         for kind, amount in NURSE_UNSOCIAL_SUPPLEMENTS.items():
             get_model("Supplement").objects.update_or_create(

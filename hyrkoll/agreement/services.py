@@ -59,8 +59,12 @@ def create_price_list_version(
         before = audit.snapshot(open_ended)
         open_ended.valid_to = valid_from - datetime.timedelta(days=1)
         open_ended.save()
-        audit.record(actor, AuditAction.UPDATE, open_ended, before=before, reason=f"Closed by version {version}")
-    price_list = PriceList(agreement=agreement, version=version, valid_from=valid_from, valid_to=valid_to, note=note)
+        audit.record(
+            actor, AuditAction.UPDATE, open_ended, before=before, reason=f"Closed by version {version}"
+        )
+    price_list = PriceList(
+        agreement=agreement, version=version, valid_from=valid_from, valid_to=valid_to, note=note
+    )
     price_list.full_clean()
     price_list.save()
     if copy_from is not None:
@@ -68,12 +72,14 @@ def create_price_list_version(
             Price(price_list=price_list, level_id=p.level_id, zone=p.zone, hourly_sek=p.hourly_sek)
             for p in copy_from.prices.all()
         )
-        for supplement in copy_from.supplements.prefetch_related("regions"):
-            regions = list(supplement.regions.all())
+        # No prefetch: a prefetched ``regions`` cache would make ``set()`` on the copy a no-op.
+        for supplement in copy_from.supplements.all():
+            region_ids = list(supplement.regions.values_list("pk", flat=True))
             supplement.pk = None
+            supplement._state.adding = True
             supplement.price_list = price_list
             supplement.save()
-            supplement.regions.set(regions)
+            supplement.regions.set(region_ids)
     after = {**audit.snapshot(price_list), **price_table(price_list)}
     reason = f"Copied from version {copy_from.version}" if copy_from else ""
     audit.record(actor, AuditAction.CREATE, price_list, after=after, reason=reason)

@@ -76,7 +76,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "agreement/overview.html",
-        {"agreements": agreements, "can_change": is_coordinator(request.user), "today": datetime.date.today()},
+        {
+            "agreements": agreements,
+            "can_change": is_coordinator(request.user),
+            "today": datetime.date.today(),
+        },
     )
 
 
@@ -93,7 +97,9 @@ class _AgreementChildCreateView(CoordinatorOnly, AuditedCreateView):
     """Creates a row that belongs to the agreement in the URL."""
 
     def agreement(self) -> FrameworkAgreement:
-        return get_object_or_404(FrameworkAgreement.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            FrameworkAgreement.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -218,7 +224,9 @@ def price_lists(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def price_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    price_list = get_object_or_404(PriceList.objects.visible_to(request.user).select_related("agreement"), pk=pk)
+    price_list = get_object_or_404(
+        PriceList.objects.visible_to(request.user).select_related("agreement"), pk=pk
+    )
     prices = {(p.level_id, p.zone): p.hourly_sek for p in price_list.prices.all()}
     rows = [
         (level, [prices.get((level.pk, zone)) for zone in (1, 2, 3)])
@@ -323,9 +331,7 @@ def zone_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def accessions(request: HttpRequest) -> HttpResponse:
     sub_areas = list(SubArea.objects.visible_to(request.user))
-    dates = {
-        (a.region_id, a.sub_area_id): a for a in RegionAccession.objects.visible_to(request.user)
-    }
+    dates = {(a.region_id, a.sub_area_id): a for a in RegionAccession.objects.visible_to(request.user)}
     rows = [(region, [dates.get((region.pk, s.pk)) for s in sub_areas]) for region in Region.objects.all()]
     context = {"sub_areas": sub_areas, "rows": rows, "can_change": is_coordinator(request.user)}
     return render(request, "agreement/accession_list.html", context)

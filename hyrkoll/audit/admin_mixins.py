@@ -30,7 +30,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
         befores: dict[int, dict[str, Any]] = {}
         for inline_form in formset.initial_forms:
             instance = inline_form.instance
-            if instance.pk is not None and (inline_form.has_changed() or formset._should_delete_form(inline_form)):
+            if instance.pk is not None and (
+                inline_form.has_changed() or formset._should_delete_form(inline_form)
+            ):
                 befores[id(instance)] = audit.snapshot(type(instance)._base_manager.get(pk=instance.pk))
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
@@ -50,4 +52,3 @@ class AuditedModelAdmin(admin.ModelAdmin):
             for obj in queryset:
                 audit.record(request.user, AuditAction.DELETE, obj, before=audit.snapshot(obj))
             super().delete_queryset(request, queryset)
-

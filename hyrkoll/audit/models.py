@@ -38,7 +38,9 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("who"),
     )
-    actor_name = models.CharField(_("who (name)"), max_length=150, help_text=_("Kept if the user is removed."))
+    actor_name = models.CharField(
+        _("who (name)"), max_length=150, help_text=_("Kept if the user is removed.")
+    )
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of object")

@@ -35,7 +35,11 @@ class CostEntry(models.Model):
     period = models.DateField(_("month"), help_text=_("The first day of the month."))
     cost_type = models.CharField(_("cost type"), max_length=20, choices=CostType.choices)
     profession = models.CharField(
-        _("profession"), max_length=10, choices=CostProfession.choices, blank=True, help_text=_("Empty: not split.")
+        _("profession"),
+        max_length=10,
+        choices=CostProfession.choices,
+        blank=True,
+        help_text=_("Empty: not split."),
     )
     care_area = models.ForeignKey(
         "organisation.CareArea",
@@ -55,7 +59,9 @@ class CostEntry(models.Model):
         verbose_name = _("cost entry")
         verbose_name_plural = _("cost entries")
         constraints = [
-            models.CheckConstraint(condition=Q(period__day=1), name="%(app_label)s_%(class)s_period_is_month"),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="%(app_label)s_%(class)s_period_is_month"
+            ),
         ]
         indexes = [
             # Indicator queries aggregate a period range for a region and a cost type.

@@ -91,8 +91,10 @@ class Municipality(models.Model):
     def clean(self) -> None:
         if self.code and self.region_id and self.region.code != self.code[:2]:
             raise ValidationError(
-                {"region": _("Municipality %(code)s lies in county %(county)s.")
-                 % {"code": self.code, "county": self.code[:2]}}
+                {
+                    "region": _("Municipality %(code)s lies in county %(county)s.")
+                    % {"code": self.code, "county": self.code[:2]}
+                }
             )
 
 
@@ -221,6 +223,13 @@ class OrgUnit(models.Model):
                 errors["parent"] = _("The parent must be on a higher level than the unit.")
             elif parent.kind == OrgUnitKind.CARE_UNIT:
                 errors["parent"] = _("A care unit cannot have units under it.")
+        rank = KIND_RANK.get(self.kind)
+        if self.pk and rank is not None:
+            # The level must stay above the children's, e.g. a department with care units under it
+            # cannot become a care unit itself.
+            child_kinds = OrgUnit.objects.filter(parent_id=self.pk).values_list("kind", flat=True)
+            if any(KIND_RANK[kind] <= rank for kind in child_kinds):
+                errors["kind"] = _("Units under this one are on the same or a higher level.")
         if errors:
             raise ValidationError(errors)
 

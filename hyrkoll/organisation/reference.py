@@ -64,4 +64,6 @@ def load_reference_data(region_model: Any, municipality_model: Any, care_area_mo
             },
         )
     for code, name, description in CARE_AREAS:
-        care_area_model.objects.update_or_create(code=code, defaults={"name": name, "description": description})
+        care_area_model.objects.update_or_create(
+            code=code, defaults={"name": name, "description": description}
+        )

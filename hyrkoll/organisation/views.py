@@ -50,7 +50,9 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(
-        OrgUnit.objects.visible_to(request.user).select_related("region", "municipality", "care_area", "parent"),
+        OrgUnit.objects.visible_to(request.user).select_related(
+            "region", "municipality", "care_area", "parent"
+        ),
         pk=pk,
     )
     context = {

@@ -55,16 +55,27 @@ def parse_zone_csv(data: bytes) -> dict[str, int]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise ZoneImportError([_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}])
-    reader.fieldnames = header
+    try:
+        header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+        missing = [column for column in REQUIRED_COLUMNS if column not in header]
+        if missing:
+            raise ZoneImportError([_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}])
+        reader.fieldnames = header
+        # The physical line of each row, as a spreadsheet numbers it (blank lines are skipped).
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as error:
+        # e.g. an unclosed quote running past the csv module's field size limit
+        raise ZoneImportError(
+            [
+                _("Row %(row)d: not readable as CSV (%(error)s).")
+                % {"row": reader.line_num + 1, "error": error}
+            ]
+        ) from None
     known = set(Municipality.objects.values_list("code", flat=True))
     zones: dict[str, int] = {}
     first_row: dict[str, int] = {}
     errors: list[str] = []
-    for row_number, row in enumerate(reader, start=2):
+    for row_number, row in rows:
         code = (row.get("municipality_code") or "").strip()
         raw_zone = (row.get("zone") or "").strip()
         if not code and not raw_zone:
