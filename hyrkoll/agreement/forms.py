@@ -10,6 +10,7 @@ from hyrkoll.agreement.models import (
     AgreementExtension,
     AgreementParameter,
     CompetenceLevel,
+    ExcludedSpecialty,
     FrameworkAgreement,
     PriceList,
     RegionAccession,
@@ -54,6 +55,21 @@ class AgreementParameterForm(UserModelForm):
         if key and valid_from and same_day.exclude(pk=self.instance.pk).exists():
             self.add_error("valid_from", _("The parameter already has a value from this date."))
         return data
+
+
+class ExcludedSpecialtyForm(UserModelForm):
+    class Meta:
+        model = ExcludedSpecialty
+        fields = ["name"]
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        duplicates = ExcludedSpecialty.objects.filter(
+            sub_area_id=self.instance.sub_area_id, name__iexact=name
+        )
+        if duplicates.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("The specialty is already excluded from this sub-area."))
+        return name
 
 
 class SupplierForm(UserModelForm):

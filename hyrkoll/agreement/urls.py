@@ -9,6 +9,12 @@ urlpatterns = [
     path("<int:pk>/edit/", views.AgreementUpdateView.as_view(), name="agreement_edit"),
     path("<int:pk>/extensions/new/", views.ExtensionCreateView.as_view(), name="extension_create"),
     path("<int:pk>/parameters/new/", views.ParameterCreateView.as_view(), name="parameter_create"),
+    path(
+        "sub-areas/<int:pk>/exclusions/new/",
+        views.ExcludedSpecialtyCreateView.as_view(),
+        name="excluded_create",
+    ),
+    path("exclusions/<int:pk>/remove/", views.excluded_specialty_remove, name="excluded_remove"),
     path("suppliers/", views.suppliers, name="suppliers"),
     path("suppliers/new/", views.SupplierCreateView.as_view(), name="supplier_create"),
     path("suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),

@@ -8,17 +8,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from hyrkoll.agreement import services
 from hyrkoll.agreement.forms import (
     AgreementExtensionForm,
     AgreementParameterForm,
+    ExcludedSpecialtyForm,
     FrameworkAgreementForm,
     PriceListVersionForm,
     PriceMatrixForm,
@@ -31,6 +34,7 @@ from hyrkoll.agreement.models import (
     AgreementExtension,
     AgreementParameter,
     CompetenceLevel,
+    ExcludedSpecialty,
     FrameworkAgreement,
     PriceList,
     RegionAccession,
@@ -39,6 +43,7 @@ from hyrkoll.agreement.models import (
     SupplierAdmission,
 )
 from hyrkoll.audit import services as audit
+from hyrkoll.audit.models import AuditAction
 from hyrkoll.core.generic import AuditedCreateView, AuditedUpdateView
 from hyrkoll.organisation.models import Municipality, Region
 from hyrkoll.organisation.zones import ZoneImportError, import_zones
@@ -120,6 +125,33 @@ class ParameterCreateView(_AgreementChildCreateView):
     model = AgreementParameter
     form_class = AgreementParameterForm
     title = gettext_lazy("New value of an agreement parameter")
+
+
+class ExcludedSpecialtyCreateView(CoordinatorOnly, AuditedCreateView):
+    model = ExcludedSpecialty
+    form_class = ExcludedSpecialtyForm
+    title = gettext_lazy("Exclude a specialty from the sub-area")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        sub_area = get_object_or_404(SubArea.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        kwargs["instance"] = ExcludedSpecialty(sub_area=sub_area)
+        return kwargs
+
+    def get_success_url(self) -> str:
+        return reverse("agreement:overview")
+
+
+@login_required
+@require_POST
+def excluded_specialty_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    specialty = get_object_or_404(ExcludedSpecialty.objects.visible_to(request.user), pk=pk)
+    with transaction.atomic():
+        audit.record(request.user, AuditAction.DELETE, specialty, before=audit.snapshot(specialty))
+        specialty.delete()
+    messages.success(request, _("The exclusion was removed."))
+    return redirect("agreement:overview")
 
 
 # --- Suppliers and admissions ---------------------------------------------------------------------
