@@ -118,10 +118,7 @@ def remove_role(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_administer(request.user, assignment.user):
         return HttpResponse(status=403)
     with transaction.atomic():
-        before = audit.snapshot(assignment)
-        audit.record(
-            request.user, AuditAction.DELETE, assignment, before=before, region_id=assignment.user.region_id
-        )
+        audit.record_deletion(request.user, assignment)
         assignment.delete()
     messages.success(request, _("The role was removed."))
     return redirect("accounts:user_detail", pk=assignment.user_id)

@@ -43,7 +43,6 @@ from hyrkoll.agreement.models import (
     SupplierAdmission,
 )
 from hyrkoll.audit import services as audit
-from hyrkoll.audit.models import AuditAction
 from hyrkoll.core.generic import AuditedCreateView, AuditedUpdateView
 from hyrkoll.organisation.models import Municipality, Region
 from hyrkoll.organisation.zones import ZoneImportError, import_zones
@@ -148,7 +147,7 @@ def excluded_specialty_remove(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coordinator(request)
     specialty = get_object_or_404(ExcludedSpecialty.objects.visible_to(request.user), pk=pk)
     with transaction.atomic():
-        audit.record(request.user, AuditAction.DELETE, specialty, before=audit.snapshot(specialty))
+        audit.record_deletion(request.user, specialty)
         specialty.delete()
     messages.success(request, _("The exclusion was removed."))
     return redirect("agreement:overview")

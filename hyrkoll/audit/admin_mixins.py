@@ -44,11 +44,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         with transaction.atomic():
-            audit.record(request.user, AuditAction.DELETE, obj, before=audit.snapshot(obj))
+            audit.record_deletion(request.user, obj)
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         with transaction.atomic():
             for obj in queryset:
-                audit.record(request.user, AuditAction.DELETE, obj, before=audit.snapshot(obj))
+                audit.record_deletion(request.user, obj)
             super().delete_queryset(request, queryset)

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, router
+from django.db.models.deletion import Collector
 
 from hyrkoll.audit.models import AuditAction, AuditEvent
 
@@ -77,6 +78,20 @@ def record(
         after=after,
         reason=reason,
     )
+
+
+def record_deletion(actor: Any, obj: models.Model, reason: str = "") -> list[AuditEvent]:
+    """Record the deletion of ``obj`` and of every row that the delete cascades to.
+
+    Call it before deleting: it asks Django's deletion collector what will go, so rows removed by
+    ``on_delete=CASCADE`` (e.g. a price list's prices) are in the trail too.
+    """
+    collector = Collector(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    doomed: list[models.Model] = [instance for instances in collector.data.values() for instance in instances]
+    for queryset in collector.fast_deletes:
+        doomed.extend(queryset)
+    return [record(actor, AuditAction.DELETE, o, before=snapshot(o), reason=reason) for o in doomed]
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditEvent]:

@@ -268,3 +268,23 @@ def test_a_supplier_with_an_invalid_org_no_is_refused_in_the_admin(admin_client:
     assert response.status_code == 200
     assert "org_no" in response.context["adminform"].form.errors
     assert not Supplier.objects.filter(name="Fel AB").exists()
+
+
+def test_deleting_a_price_list_in_the_admin_records_the_cascaded_prices(
+    admin_client: Client, superuser: User
+) -> None:
+    price_list = PriceList.objects.get(version="2024-demo")
+    price_pks = {str(pk) for pk in price_list.prices.values_list("pk", flat=True)}
+    assert len(price_pks) == 18
+
+    response = admin_client.post(
+        reverse("admin:agreement_pricelist_delete", args=[price_list.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not PriceList.objects.filter(pk=price_list.pk).exists()
+    [list_event] = _events("pricelist", AuditAction.DELETE)
+    assert list_event.before["version"] == "2024-demo"
+    price_events = _events("price", AuditAction.DELETE)
+    assert {event.object_id for event in price_events} == price_pks
+    assert all(event.before["hourly_sek"] for event in price_events)
