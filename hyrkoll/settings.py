@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "hyrkoll.accounts",
     "hyrkoll.consultants",
     "hyrkoll.followup",
+    "hyrkoll.pool",
+    "hyrkoll.rules",
+    "hyrkoll.ordering",
+    "hyrkoll.assignments",
     "hyrkoll.demo",
 ]
 
