@@ -102,14 +102,15 @@ class Need(models.Model):
         "agreement.PriceList",
         on_delete=models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("price list"),
     )
     estimated_hourly_price_sek = models.DecimalField(
-        _("agreement price (SEK/h)"), max_digits=8, decimal_places=2, null=True
+        _("agreement price (SEK/h)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
     estimated_cost_sek = models.DecimalField(
-        _("estimated cost (SEK)"), max_digits=14, decimal_places=2, null=True
+        _("estimated cost (SEK)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     # Routing
     status = models.CharField(
@@ -188,6 +189,7 @@ class EventKind(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     RETURNED = "returned", _("Returned")
     PUBLISHED = "published", _("Published")
+    PUBLICATION_FAILED = "publication_failed", _("Could not be published")
     OFFER = "offer", _("Offer received")
     CHECKS = "checks", _("Consultant checked")
     AWARDED = "awarded", _("Awarded")
