@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from hyrkoll.api import views
+from hyrkoll.api import ordering_views, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="api-region")
@@ -24,6 +24,9 @@ router.register("price-lists", views.PriceListViewSet, basename="api-price-list"
 router.register("accessions", views.AccessionViewSet, basename="api-accession")
 router.register("org-units", views.OrgUnitViewSet, basename="api-org-unit")
 router.register("consultants", views.ConsultantViewSet, basename="api-consultant")
+router.register("needs", ordering_views.NeedViewSet, basename="api-need")
+router.register("call-offs", ordering_views.CallOffViewSet, basename="api-call-off")
+router.register("offers", ordering_views.OfferViewSet, basename="api-offer")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -16,16 +17,19 @@ class Link:
     label: str | Promise
     url_name: str
     description: str | Promise = ""
+    query: str = ""
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        url = reverse(self.url_name)
+        return f"{url}?{self.query}" if self.query else url
 
 
 @dataclass(frozen=True)
 class Section:
     title: str | Promise
     links: tuple[Link, ...]
+    queues: tuple[Any, ...] = ()  # hyrkoll.ordering.queues.Queue
 
 
 AGREEMENT_READ = Section(
@@ -59,6 +63,7 @@ REGION_ADMIN = Section(
     (
         Link(_("Organisation"), "organisation:units", _("Administrations, areas, departments, care units.")),
         Link(_("Users and roles"), "accounts:users", _("Orderers, approvers, call-off unit, controllers…")),
+        Link(_("Rules"), "rules:list", _("Hiring stops and the decision level for each kind of call-off.")),
         Link(_("Audit trail"), "audit:events", _("Changes to the region's organisation and roles.")),
     ),
 )
@@ -77,9 +82,103 @@ API = Section(
 )
 
 
+ORDERER = Section(
+    _("Order staff"),
+    (
+        Link(_("New need"), "ordering:need_create", _("Describe a staffing need; the price list prices it.")),
+        Link(_("My needs"), "ordering:needs", _("Follow your units' needs from draft to assignment.")),
+    ),
+)
+
+CALL_OFF_UNIT = Section(
+    _("Call-off unit"),
+    (
+        Link(_("Needs"), "ordering:needs", _("Check the internal pool, follow the region's needs.")),
+        Link(_("Call-offs"), "ordering:call_offs", _("Published call-offs with deadlines and offers.")),
+        Link(_("Internal staffing pool"), "pool:members", _("Own staff who can be placed before hiring.")),
+        Link(
+            _("Verify credentials"),
+            "consultants:credentials",
+            _("Offered consultants' licences and evidence."),
+        ),
+        Link(
+            _("Import the licence register"),
+            "consultants:licence_register_import",
+            _("The register extract the licence check uses (CSV or Excel)."),
+        ),
+        Link(
+            _("Import former employees"),
+            "consultants:former_employees_import",
+            _("For the cooling-off check; stored only as keyed hashes."),
+        ),
+    ),
+)
+
+APPROVER = Section(
+    _("Decisions"),
+    (
+        Link(
+            _("Needs to decide"),
+            "ordering:needs",
+            _("Needs awaiting approval at your level."),
+            query="status=awaiting_approval&queue=approvals",
+        ),
+    ),
+)
+
+STEERING_GROUP = Section(
+    _("Steering group"),
+    (
+        Link(
+            _("Purchases outside the agreement to review"),
+            "ordering:needs",
+            _("Dispensations before the top-level decision."),
+            query="status=steering_review&queue=steering",
+        ),
+        Link(_("All needs"), "ordering:needs", _("The region's needs and their status.")),
+        Link(_("Rules"), "rules:list", _("Hiring stops and decision levels.")),
+    ),
+)
+
+SUPPLIER = Section(
+    _("Call-offs"),
+    (
+        Link(
+            _("Call-offs to your company"),
+            "ordering:supplier_call_offs",
+            _("Open call-offs first; offer named consultants."),
+        ),
+        Link(_("Our consultants"), "consultants:mine", _("Consultants with verified credentials.")),
+    ),
+)
+
+
+def ordering_sections(user: Any) -> list[Section]:
+    """The work queues and the ordering links of the user's roles."""
+    from hyrkoll.ordering.queues import queues_for
+
+    sections: list[Section] = []
+    queues = queues_for(user)
+    if queues:
+        sections.append(Section(_("Your work queues"), (), tuple(queues)))
+    scope = getattr(user, "scope", None)
+    if scope == Scope.REGION:
+        if user.has_role(Role.ORDERER):
+            sections.append(ORDERER)
+        if user.has_role(Role.CALL_OFF_UNIT):
+            sections.append(CALL_OFF_UNIT)
+        if user.has_role(Role.APPROVER):
+            sections.append(APPROVER)
+        if user.has_role(Role.STEERING_GROUP):
+            sections.append(STEERING_GROUP)
+    elif scope == Scope.SUPPLIER and user.has_role(Role.SUPPLIER_USER):
+        sections.append(SUPPLIER)
+    return sections
+
+
 def start_sections(user: object) -> list[Section]:
     """Sections for the user's start page, most specific first."""
-    sections: list[Section] = []
+    sections: list[Section] = ordering_sections(user)
     if getattr(user, "is_coordinator", False):
         sections.append(COORDINATOR)
     if getattr(user, "scope", None) == Scope.REGION:

@@ -1,5 +1,6 @@
 """Loads the demo data set: accession dates, suppliers with admissions and consultants, every
-region's organisation, users for every role, and ten years of monthly cost history.
+region's organisation, users for every role, ten years of monthly cost history, and needs and call-offs in
+every state for some regions (``hyrkoll.demo.ordering``).
 
 The plan is built by pure functions (``suppliers``, ``organisation``, ``users``, ``costs``) from a
 seed and "today", so the same seed gives the same data; :func:`load_demo_data` writes it in one
@@ -34,6 +35,7 @@ from hyrkoll.audit.services import record
 from hyrkoll.consultants.models import Consultant
 from hyrkoll.demo.costs import cost_rows
 from hyrkoll.demo.data import ACCESSIONS, NOTE, PASSWORD, SOURCE
+from hyrkoll.demo.ordering import load_ordering_demo, quiet_mail
 from hyrkoll.demo.organisation import MunicipalityInfo, RegionOrgPlan, plan_region_organisation
 from hyrkoll.demo.suppliers import SupplierPlan, plan_suppliers
 from hyrkoll.demo.users import UserPlan, plan_users
@@ -124,7 +126,8 @@ def load_demo_data(
     regions, municipalities = _reference_data()
     plan = build_plan(seed, today, [(r.code, r.name) for r in regions], municipalities)
     summary = DemoSummary(seed)
-    with transaction.atomic():
+    # The ordering demo e-mails suppliers when the transaction commits: keep those mails off the console.
+    with quiet_mail(), transaction.atomic():
         sub_areas = {s.code: s for s in SubArea.objects.filter(agreement__reference=AGREEMENT["reference"])}
         region_by_code = {region.code: region for region in regions}
         summary.counts["accession dates"] = _create_accessions(region_by_code, sub_areas)
@@ -134,6 +137,8 @@ def load_demo_data(
         summary.counts["consultants"] = _create_consultants(plan.suppliers, suppliers)
         summary.counts["cost entries"] = _create_costs(seed, list(region_by_code.values()), today)
         _validate_sample(plan, suppliers, units)
+        # Needs and call-offs in every state, through the ordering workflow (hyrkoll.demo.ordering).
+        load_ordering_demo(random.Random(f"{seed}-ordering"), today, summary)
         record(None, AuditAction.IMPORT, suppliers[1], reason=f"Demo data loaded (seed {seed})")
     return summary
 

@@ -69,8 +69,14 @@ def _verified_credential(offer: Offer) -> ConsultantCredential | LicenceRegister
     credentials = ConsultantCredential.objects.filter(
         consultant=offer.consultant, licence_number=offer.licence_number, profession=need.profession
     )
+    # A register row counts only for the person it names: a valid licence number alone is not
+    # enough (it could be someone else's).
     register = LicenceRegisterEntry.objects.filter(
-        region=need.region, licence_number=offer.licence_number, profession=need.profession
+        region=need.region,
+        licence_number=offer.licence_number,
+        profession=need.profession,
+        first_name__iexact=offer.consultant.first_name,
+        last_name__iexact=offer.consultant.last_name,
     )
     if need.competence.requires_specialist_certificate:
         credentials = credentials.filter(competence=need.competence)

@@ -28,17 +28,24 @@ def can_order_for(user: Any, unit: OrgUnit) -> bool:
     )
 
 
-def can_decide(user: Any, need: Any) -> bool:
-    """An approver at (or above) the level the rules require, for the need's part of the region."""
+def deciding_level(user: Any, need: Any) -> int | None:
+    """The highest level at which ``user`` may decide ``need``: an approver assignment at (or
+    above) the level the rules require, covering the need's part of the region. ``None`` if none."""
     if need.required_level is None:
-        return False
+        return None
     chain = unit_chain_ids(need.unit)
-    return any(
-        a.decision_level is not None
+    levels = [
+        a.decision_level
+        for a in _region_roles(user, Role.APPROVER, need.region_id)
+        if a.decision_level is not None
         and a.decision_level >= need.required_level
         and (a.org_unit_id is None or a.org_unit_id in chain)
-        for a in _region_roles(user, Role.APPROVER, need.region_id)
-    )
+    ]
+    return max(levels, default=None)
+
+
+def can_decide(user: Any, need: Any) -> bool:
+    return deciding_level(user, need) is not None
 
 
 def is_call_off_unit(user: Any, region_id: int) -> bool:

@@ -7,6 +7,7 @@ raises :class:`WorkflowError` with a message for the user when the step is not a
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -151,7 +152,8 @@ def max_call_off_days(need: Need) -> int:
     end = need.starts_on
     month_index = end.month - 1 + months
     year, month = end.year + month_index // 12, month_index % 12 + 1
-    limit = datetime.date(year, month, min(end.day, 28)) - datetime.timedelta(days=1)
+    last_day = calendar.monthrange(year, month)[1]
+    limit = datetime.date(year, month, min(end.day, last_day)) - datetime.timedelta(days=1)
     return (limit - need.starts_on).days + 1
 
 
@@ -160,18 +162,24 @@ def save_draft(actor: Any, need: Need) -> Need:
     """Create or update a draft need (validated, priced, scoped to the actor's own units)."""
     if not permissions.can_order_for(actor, need.unit):
         raise WorkflowError(_("You are not an authorised orderer for this unit."))
-    need.region_id = need.unit.region_id
-    need.full_clean(exclude=["created_by", "level"] if need.pk is None else ["level"])
-    if need.length_days > max_call_off_days(need):
-        raise WorkflowError(_("A call-off may be at most %(months)d months long.") % {"months": 12})
-    price_need(need)
     creating = need.pk is None
-    before = None if creating else audit.snapshot(Need.objects.get(pk=need.pk))
+    before = None
+    if not creating:
+        # Lock the stored row: its status and unit decide, not the (possibly stale) form copy.
+        stored = Need.objects.select_for_update().get(pk=need.pk)
+        if stored.status not in (NeedStatus.DRAFT, NeedStatus.RETURNED):
+            raise WorkflowError(_("Only a draft or a returned need can be changed."))
+        if not permissions.can_order_for(actor, stored.unit):
+            raise WorkflowError(_("You are not an authorised orderer for this unit."))
+        need.status = stored.status
+        before = audit.snapshot(stored)
+    need.region_id = need.unit.region_id
+    need.full_clean(exclude=["created_by", "level"] if creating else ["level"])
+    _check_length(need)
+    price_need(need)
     if creating:
         need.created_by = actor
         need.status = NeedStatus.DRAFT
-    elif need.status not in (NeedStatus.DRAFT, NeedStatus.RETURNED):
-        raise WorkflowError(_("Only a draft or a returned need can be changed."))
     need.save()
     if creating:
         _event(need, actor, EventKind.CREATED)
@@ -181,13 +189,18 @@ def save_draft(actor: Any, need: Need) -> Need:
     return need
 
 
+def _check_length(need: Need) -> None:
+    if need.length_days > max_call_off_days(need):
+        months = int(_parameter(ParameterKey.MAX_CALL_OFF_MONTHS, need.starts_on, Decimal(12)))
+        raise WorkflowError(_("A call-off may be at most %(months)d months long.") % {"months": months})
+
+
 @transaction.atomic
 def submit(actor: Any, need: Need) -> Need:
     """The orderer submits: the call-off unit checks the internal staffing pool first."""
     if not permissions.can_order_for(actor, need.unit):
         raise WorkflowError(_("You are not an authorised orderer for this unit."))
-    if need.length_days > max_call_off_days(need):
-        raise WorkflowError(_("A call-off may be at most %(months)d months long.") % {"months": 12})
+    _check_length(need)
     if need.starts_on < timezone.localdate():
         raise WorkflowError(_("The start date has passed; change the period first."))
     price_need(need)
@@ -205,6 +218,8 @@ def submit(actor: Any, need: Need) -> Need:
 
 @transaction.atomic
 def cancel(actor: Any, need: Need, reason: str) -> Need:
+    """Cancel a need that is not yet awarded. A published call-off is cancelled with it: the
+    suppliers are told, and offers can no longer be made or awarded."""
     if not reason.strip():
         raise WorkflowError(_("Give a reason."))
     if not (
@@ -218,8 +233,22 @@ def cancel(actor: Any, need: Need, reason: str) -> Need:
         NeedStatus.AWAITING_APPROVAL,
         NeedStatus.RETURNED,
         NeedStatus.APPROVED,
+        NeedStatus.PUBLISHED,
     )
+    # Lock the call-off before the need, in the same order as award(), so a cancel and an award at
+    # the same moment cannot deadlock; the compare-and-set below lets only one of them win.
+    call_off = CallOff.objects.select_for_update().filter(need=need).first()
     _move(need, actor, cancellable, NeedStatus.CANCELLED)
+    if call_off is not None:
+        updated = CallOff.objects.filter(pk=call_off.pk, status=CallOffStatus.OPEN).update(
+            status=CallOffStatus.CANCELLED, closed_at=timezone.now()
+        )
+        if updated != 1:
+            raise WorkflowError(_("The call-off has already been awarded or closed."))
+        Offer.objects.filter(call_off=call_off, status=OfferStatus.SUBMITTED).update(
+            status=OfferStatus.NOT_AWARDED
+        )
+        transaction.on_commit(lambda: notify_call_off_filled(call_off.pk))
     _event(need, actor, EventKind.CANCELLED, reason)
     return need
 
@@ -364,11 +393,7 @@ def decide(actor: Any, need: Need, outcome: str, reason: str) -> Decision:
         raise WorkflowError(_("Give a reason."))
     to = NeedStatus.APPROVED if outcome == DecisionOutcome.APPROVE else _OUTCOME_STATUS[outcome]
     _move(need, actor, (NeedStatus.AWAITING_APPROVAL,), to)
-    level = max(
-        a.decision_level
-        for a in actor.role_assignments.all()
-        if a.decision_level is not None and a.decision_level >= need.required_level
-    )
+    level = permissions.deciding_level(actor, need)
     decision = Decision.objects.create(
         need=need, level=level, outcome=outcome, reason=reason, decided_by=actor
     )
@@ -550,24 +575,33 @@ def ranked_offers(call_off: CallOff) -> list[Offer]:
 # --- award -------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def award(actor: Any, offer: Offer, deviation_reason: str = "") -> Assignment:
-    """Award an offer that passed every check, at the agreement price; the others are told."""
-    call_off = CallOff.objects.select_for_update().get(pk=offer.call_off_id)
-    need = call_off.need
-    if not permissions.is_call_off_unit(actor, call_off.region_id):
+    """Award an offer that passed every check, at the agreement price; the others are told.
+
+    The consultant is checked again first, in a transaction of its own: a check that fails now
+    is stored even though the award is refused, so the offer drops out of the ranking.
+    """
+    if not permissions.is_call_off_unit(actor, offer.call_off.region_id):
         raise WorkflowError(_("Only the call-off unit awards."))
-    if call_off.status != CallOffStatus.OPEN:
-        raise WorkflowError(_("The call-off has already been awarded or closed."))
-    offer.refresh_from_db()
-    if offer.status != OfferStatus.SUBMITTED:
-        raise WorkflowError(_("The offer is no longer open."))
-    results = run_checks(offer)
+    with transaction.atomic():
+        results = run_checks(offer)
     failed = [r for r in results if not r.passed]
     if failed:
         raise WorkflowError(
             _("The consultant failed a check: %(reasons)s") % {"reasons": "; ".join(r.reason for r in failed)}
         )
+    return _award_checked(actor, offer, deviation_reason)
+
+
+@transaction.atomic
+def _award_checked(actor: Any, offer: Offer, deviation_reason: str) -> Assignment:
+    call_off = CallOff.objects.select_for_update().get(pk=offer.call_off_id)
+    need = call_off.need
+    if call_off.status != CallOffStatus.OPEN:
+        raise WorkflowError(_("The call-off has already been awarded or closed."))
+    offer.refresh_from_db()
+    if offer.status != OfferStatus.SUBMITTED or not offer.checks_passed:
+        raise WorkflowError(_("The offer is no longer open."))
     today = timezone.localdate()
     if (
         not SupplierAdmission.objects.in_force(today)

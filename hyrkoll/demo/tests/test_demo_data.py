@@ -15,17 +15,35 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from hyrkoll.accounts.models import ROLES_BY_SCOPE, DecisionLevel, Role, RoleAssignment, Scope, User
-from hyrkoll.agreement.models import RegionAccession, Supplier, SupplierAdmission
-from hyrkoll.consultants.models import Consultant
+from hyrkoll.agreement.models import Price, RegionAccession, Supplier, SupplierAdmission
+from hyrkoll.assignments.models import Assignment
+from hyrkoll.audit.models import AuditEvent
+from hyrkoll.consultants.models import Consultant, FormerEmployee, LicenceRegisterEntry
 from hyrkoll.demo.costs import cost_rows
 from hyrkoll.demo.generator import DemoSummary, load_demo_data
 from hyrkoll.demo.suppliers import last_non_holiday_friday, plan_suppliers
 from hyrkoll.followup.models import CostEntry
+from hyrkoll.ordering.models import (
+    CallOff,
+    CallOffStatus,
+    CheckCode,
+    DecisionOutcome,
+    EventKind,
+    Need,
+    NeedEvent,
+    NeedStatus,
+    Offer,
+    OfferCheck,
+    OfferStatus,
+)
 from hyrkoll.organisation.models import OrgUnit, OrgUnitKind, Region
+from hyrkoll.pool.models import PoolMember
+from hyrkoll.rules.models import RegionRule, RuleKind
 
 TODAY = datetime.date(2026, 6, 15)
 SEED = 2026
@@ -222,3 +240,109 @@ def test_admission_dates_skip_good_friday() -> None:
     assert last_non_holiday_friday(2024, 3) == datetime.date(2024, 3, 22)
     assert last_non_holiday_friday(2025, 3) == datetime.date(2025, 3, 28)
     assert last_non_holiday_friday(2024, 9) == datetime.date(2024, 9, 27)
+
+
+# --- needs and call-offs (hyrkoll.demo.ordering) ------------------------------------------------------------
+
+
+def test_every_need_and_call_off_status_occurs(demo: DemoSummary) -> None:
+    assert set(Need.objects.values_list("status", flat=True)) == set(NeedStatus.values)
+    assert set(CallOff.objects.values_list("status", flat=True)) == set(CallOffStatus.values)
+    assert 60 <= Need.objects.count() <= 150
+    regions = set(Need.objects.values_list("region__code", flat=True))
+    assert {"01", "14", "25"} <= regions and len(regions) >= 5
+    for status in NeedStatus.values:
+        assert demo.counts[f"needs: {status}"] == Need.objects.filter(status=status).count()
+    for status in CallOffStatus.values:
+        assert demo.counts[f"call-offs: {status}"] == CallOff.objects.filter(status=status).count()
+
+
+def test_awarded_at_the_price_list_price(demo: DemoSummary) -> None:
+    awarded = Need.objects.filter(status=NeedStatus.AWARDED).select_related("unit__municipality", "level")
+    assert awarded.count() >= 10
+    for need in awarded:
+        assignment = Assignment.objects.select_related("price_list", "offer").get(call_off__need=need)
+        assert assignment.price_list.valid_from <= need.starts_on
+        assert assignment.price_list.valid_to is None or need.starts_on <= assignment.price_list.valid_to
+        price = Price.objects.get(
+            price_list=assignment.price_list, level=need.level, zone=need.unit.municipality.zone
+        )
+        assert assignment.hourly_price_sek == price.hourly_sek == need.estimated_hourly_price_sek, need
+        assert assignment.zone == need.unit.municipality.zone
+        assert (assignment.starts_on, assignment.ends_on) == (need.starts_on, need.ends_on)
+        assert assignment.offer.status == OfferStatus.AWARDED and assignment.offer.checks_passed
+        assert need.call_off.offers.filter(status=OfferStatus.SUBMITTED).count() == 0
+    # The same consultant was awarded twice at one unit: continuity ranks them first.
+    repeated = (
+        Assignment.objects.values("consultant", "unit").annotate(n=Count("pk")).filter(n__gte=2).exists()
+    )
+    assert repeated
+
+
+def test_offers_pass_and_fail_the_checks(demo: DemoSummary) -> None:
+    assert Offer.objects.filter(checks_passed=True).exists()
+    assert Offer.objects.filter(checks_passed=False).exists()
+    failed = set(OfferCheck.objects.filter(passed=False).values_list("code", flat=True))
+    assert {CheckCode.HLR, CheckCode.KARENS, CheckCode.LICENCE, CheckCode.COMPLETE} <= failed
+    for offer in Offer.objects.filter(checks_passed=False)[:20]:
+        assert offer.checks.filter(passed=False).exclude(reason="").exists()
+    for offer in Offer.objects.filter(checks_passed=True)[:20]:
+        assert (
+            offer.checks.count() == len(CheckCode.values) and not offer.checks.filter(passed=False).exists()
+        )
+
+
+def test_dispensations_and_purchases_outside_the_agreement(demo: DemoSummary) -> None:
+    stops = RegionRule.objects.filter(kind=RuleKind.HIRING_STOP)
+    assert set(stops.values_list("region__code", flat=True)) >= {"04", "25"}
+    assert stops.filter(region__code="04", valid_from=datetime.date(2023, 2, 1)).exists()
+    waiting = Need.objects.filter(
+        status=NeedStatus.AWAITING_APPROVAL, is_dispensation=True, outside_agreement=False
+    )
+    assert waiting.filter(region__code="04").exists() and waiting.filter(region__code="25").exists()
+    for need in waiting:
+        assert need.rule_outcome["hiring_stops"]
+        assert need.required_level >= DecisionLevel.HEALTH_DIRECTOR
+    # A dispensation from a hiring stop that was granted and awarded.
+    assert Need.objects.filter(status=NeedStatus.AWARDED, is_dispensation=True).exists()
+    approved = Need.objects.filter(status=NeedStatus.APPROVED)
+    assert approved.exists()
+    for need in approved:
+        assert need.outside_agreement and need.is_dispensation
+        assert not CallOff.objects.filter(need=need).exists()
+        assert need.decisions.filter(is_steering_review=True, outcome=DecisionOutcome.APPROVE).exists()
+        assert need.decisions.filter(
+            level__gte=DecisionLevel.HEALTH_DIRECTOR, outcome=DecisionOutcome.APPROVE
+        ).exists()
+    for region in Region.objects.filter(code__in=["01", "14", "25"]):
+        assert RegionRule.objects.filter(region=region, kind=RuleKind.DECISION_LEVEL).count() >= 2
+        assert 5 <= PoolMember.objects.filter(region=region).count() <= 25
+        assert FormerEmployee.objects.filter(region=region).exists()
+        assert LicenceRegisterEntry.objects.filter(region=region).count() > 500
+
+
+def test_histories_lie_in_the_past_in_order(demo: DemoSummary) -> None:
+    now = timezone.now()
+    assert not NeedEvent.objects.filter(at__gte=now).exists()
+    for need in Need.objects.prefetch_related("events"):
+        moments = [event.at for event in sorted(need.events.all(), key=lambda e: e.pk)]
+        assert moments == sorted(moments), need
+        assert need.created_at == moments[0]
+        assert need.starts_on > timezone.localdate()
+        assert need.events.all()[0].kind == EventKind.CREATED
+    open_call_offs = CallOff.objects.filter(status=CallOffStatus.OPEN)
+    assert open_call_offs.filter(response_deadline__gt=now).exists()
+    past = open_call_offs.filter(response_deadline__lte=now)
+    assert past.count() == 1
+    assert now - past.get().response_deadline < datetime.timedelta(days=3)
+    for call_off in CallOff.objects.prefetch_related("offers"):
+        for offer in call_off.offers.all():
+            assert call_off.published_at < offer.submitted_at < call_off.response_deadline
+        if call_off.status in (CallOffStatus.AWARDED, CallOffStatus.UNFILLED):
+            assert call_off.closed_at > call_off.response_deadline
+        published = call_off.need.events.get(kind=EventKind.PUBLISHED)
+        assert published.at == call_off.published_at
+        assert timezone.localtime(call_off.response_deadline).strftime("%Y-%m-%d %H:%M") in published.text
+    # Every step is in the audit trail too.
+    assert AuditEvent.objects.filter(content_type__model="need").count() >= Need.objects.count()
+    assert AuditEvent.objects.filter(content_type__model="assignment").count() == Assignment.objects.count()

@@ -1,0 +1,2 @@
+"""Ordering pages: needs, decisions, call-offs and the supplier portal. Every change calls
+``hyrkoll.ordering.workflow``; its refusals (``WorkflowError``) are shown to the user."""
