@@ -11,11 +11,16 @@ from hyrkoll.assignments.models import Assignment
 from hyrkoll.ordering import workflow
 from hyrkoll.ordering.models import CallOffStatus, DecisionOutcome, EventKind, NeedStatus, OfferStatus
 from hyrkoll.ordering.tests.conftest import make_need, make_offer
+from hyrkoll.rules.engine import DEFAULT_LEVEL
 
 
 def test_need_goes_from_orderer_to_award(
     flow: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
+    flow["supplier_a"].email = "avrop@bemanning-a.example"
+    flow["supplier_a"].save()
+    flow["supplier_user_b"].email = "salj@bemanning-b.example"
+    flow["supplier_user_b"].save()
     need = workflow.save_draft(flow["orderer_a"], make_need(flow))
     assert need.status == NeedStatus.DRAFT
     assert need.estimated_hourly_price_sek is not None and need.estimated_cost_sek > 0
@@ -27,7 +32,7 @@ def test_need_goes_from_orderer_to_award(
     )
     outcome = workflow.exhaust_internal(flow["call_off_unit"], need, "Poolen och grannenheter tillfrågade")
     assert need.status == NeedStatus.AWAITING_APPROVAL
-    assert need.required_level == outcome.required_level == workflow.evaluate.__globals__["DEFAULT_LEVEL"]
+    assert need.required_level == outcome.required_level == DEFAULT_LEVEL
 
     with django_capture_on_commit_callbacks(execute=True):
         workflow.decide(flow["verksamhetschef"], need, DecisionOutcome.APPROVE, "Vakans, inga interna")
@@ -38,7 +43,9 @@ def test_need_goes_from_orderer_to_award(
         "Bemanning A AB",
         "Bemanning B AB",
     }
-    assert len(mail.outbox) == 0 or all("Bemanning" in m.body for m in mail.outbox)
+    # Every admitted supplier is notified: A at its company address, B through its user.
+    assert sorted(m.to[0] for m in mail.outbox) == ["avrop@bemanning-a.example", "salj@bemanning-b.example"]
+    assert all(str(call_off.pk) in m.subject for m in mail.outbox)
 
     offer_a = workflow.submit_offer(flow["supplier_user_a"], call_off, make_offer(flow, "consultant_a"))
     assert offer_a.checks_passed, list(offer_a.checks.values_list("code", "reason"))
@@ -47,7 +54,11 @@ def test_need_goes_from_orderer_to_award(
 
     with pytest.raises(workflow.WorkflowError):
         workflow.award(flow["call_off_unit"], offer_b)  # deviates from the ranking without a reason
-    assignment = workflow.award(flow["call_off_unit"], offer_a)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = workflow.award(flow["call_off_unit"], offer_a)
+    # The supplier that did not win is told the call-off is filled.
+    assert [m.to for m in mail.outbox] == [["salj@bemanning-b.example"]]
     assert assignment.hourly_price_sek == need.estimated_hourly_price_sek
     call_off.refresh_from_db()
     offer_b.refresh_from_db()
