@@ -307,30 +307,55 @@ def parse_licence_register(data: bytes, filename: str = "") -> list[LicenceRegis
     return entries
 
 
-@transaction.atomic
-def import_licence_register(actor: Any, region: Region, data: bytes, filename: str = "") -> ImportResult:
-    """Replace the region's licence-register extract with the file's rows."""
-    entries = parse_licence_register(data, filename)
-    for entry in entries:
-        entry.region = region
-    removed, _detail = LicenceRegisterEntry.objects.filter(region=region).delete()
-    LicenceRegisterEntry.objects.bulk_create(entries, batch_size=1000)
-    result = ImportResult(rows=len(entries), removed=removed, sha256=hashlib.sha256(data).hexdigest())
+def _replace_region_rows(
+    actor: Any,
+    region: Region,
+    model: Any,
+    rows: list[Any],
+    *,
+    kind: str,
+    filename: str,
+    digest_field: str,
+    digest: str,
+    reason: str,
+) -> ImportResult:
+    """Replace all of the region's rows of the model with ``rows`` and record one IMPORT event."""
+    for row in rows:
+        row.region = region
+    removed, _detail = model.objects.filter(region=region).delete()
+    model.objects.bulk_create(rows, batch_size=1000)
+    result = ImportResult(rows=len(rows), removed=removed, sha256=digest)
     audit.record(
         actor,
         AuditAction.IMPORT,
         region,
         region_id=region.pk,
         after={
-            "import": "licence_register",
+            "import": kind,
             "file": filename,
             "rows": result.rows,
             "replaced_rows": result.removed,
-            "sha256": result.sha256,
+            digest_field: digest,
         },
-        reason=f"Licence-register extract imported ({result.rows} rows)",
+        reason=reason % {"rows": result.rows},
     )
     return result
+
+
+@transaction.atomic
+def import_licence_register(actor: Any, region: Region, data: bytes, filename: str = "") -> ImportResult:
+    """Replace the region's licence-register extract with the file's rows."""
+    return _replace_region_rows(
+        actor,
+        region,
+        LicenceRegisterEntry,
+        parse_licence_register(data, filename),
+        kind="licence_register",
+        filename=filename,
+        digest_field="sha256",
+        digest=hashlib.sha256(data).hexdigest(),
+        reason="Licence-register extract imported (%(rows)d rows)",
+    )
 
 
 # --- Former employees ---------------------------------------------------------------------------------
@@ -392,24 +417,14 @@ def parse_former_employees(data: bytes, filename: str = "") -> list[FormerEmploy
 @transaction.atomic
 def import_former_employees(actor: Any, region: Region, data: bytes, filename: str = "") -> ImportResult:
     """Replace the region's list of former employees with the file's rows (hashes only)."""
-    employees = parse_former_employees(data, filename)
-    for employee in employees:
-        employee.region = region
-    removed, _detail = FormerEmployee.objects.filter(region=region).delete()
-    FormerEmployee.objects.bulk_create(employees, batch_size=1000)
-    result = ImportResult(rows=len(employees), removed=removed, sha256=_file_digest(data))
-    audit.record(
+    return _replace_region_rows(
         actor,
-        AuditAction.IMPORT,
         region,
-        region_id=region.pk,
-        after={
-            "import": "former_employees",
-            "file": filename,
-            "rows": result.rows,
-            "replaced_rows": result.removed,
-            "hmac_sha256": result.sha256,
-        },
-        reason=f"Former employees imported ({result.rows} rows)",
+        FormerEmployee,
+        parse_former_employees(data, filename),
+        kind="former_employees",
+        filename=filename,
+        digest_field="hmac_sha256",
+        digest=_file_digest(data),
+        reason="Former employees imported (%(rows)d rows)",
     )
-    return result
