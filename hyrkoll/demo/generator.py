@@ -282,14 +282,13 @@ def _create_consultants(plans: list[SupplierPlan], suppliers: dict[int, Supplier
 
 def _create_costs(seed: int, regions: list[Region], today: datetime.date) -> int:
     by_code = {region.code: region for region in regions}
-    care_areas = {area.code: area for area in CareArea.objects.all()}
     rows = (
         CostEntry(
             region=by_code[row.region_code],
             period=row.period,
             cost_type=row.cost_type,
             profession=row.profession,
-            care_area=care_areas[row.care_area],
+            care_area=row.care_area,
             amount_sek=row.amount_sek,
             source=SOURCE,
         )

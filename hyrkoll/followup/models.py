@@ -1,16 +1,19 @@
-"""Monthly cost data per region (the basis of the Bemanningstrend).
+"""Follow-up data: monthly costs and staffing metrics per region (the basis of the Bemanningstrend),
+the imports that brought them, the regions' targets and the published national figures.
 
-One row per region, month, cost type, profession and care area – the canonical import format.
-The import, indicators and dashboards build on this table.
+Ledger files have many lines per key; the import adds them up into one ``CostEntry`` per region,
+month, cost type, profession and care area. Every indicator is computed from these stored
+monthly aggregates, however many ledger lines lie beneath.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hyrkoll.lib.scoping import ScopedManager
+from hyrkoll.lib.scoping import ScopedQuerySet
 
 
 class CostType(models.TextChoices):
@@ -26,7 +29,105 @@ class CostProfession(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CostCareArea(models.TextChoices):
+    """The Bemanningstrend's split; the codes of ``organisation.CareArea``."""
+
+    PRIMARY = "primary", _("Primary care")
+    PSYCHIATRY = "psychiatry", _("Psychiatry")
+    SOMATIC = "somatic", _("Somatic care")
+
+
+class MetricKind(models.TextChoices):
+    """The indicators beyond cost the regions asked for."""
+
+    HIRED_FTE = "hired_fte", _("Hired staff (FTE)")
+    OWN_FTE = "own_fte", _("Own staff (FTE)")
+    TURNOVER_PCT = "turnover_pct", _("Staff turnover (%)")
+    SICK_LEAVE_PCT = "sick_leave_pct", _("Sick leave (%)")
+    CONTINUITY_PCT = "continuity_pct", _("Continuity: shifts by the same hired person (%)")
+
+
+class ImportKind(models.TextChoices):
+    COSTS = "costs", _("Costs")
+    METRICS = "metrics", _("Staffing metrics")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Imported")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CostImport(models.Model):
+    """One import of a cost or metrics file: who, when, which file, what it held.
+
+    A file uploaded in the web app is stored and imported by the job worker
+    (``hyrkoll run_jobs``); its progress is shown while it runs.
+    """
+
+    scope_region_path = "region"
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices, default=ImportKind.COSTS)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    region = models.ForeignKey(
+        "organisation.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_("Set when the file holds one region only (a region's own upload)."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    filename = models.CharField(_("file"), max_length=255)
+    file = models.FileField(_("stored file"), upload_to="imports/%Y/%m/", blank=True)
+    sha256 = models.CharField(_("file hash (SHA-256)"), max_length=64, db_index=True)
+    replace = models.BooleanField(_("replace the months the file covers"), default=False)
+    lines = models.PositiveIntegerField(_("lines read"), default=0)
+    lines_done = models.PositiveIntegerField(_("lines processed"), default=0)
+    entries = models.PositiveIntegerField(_("monthly rows stored"), default=0)
+    region_months = models.JSONField(_("region-months"), default=list, blank=True)
+    totals = models.JSONField(_("totals per cost type (SEK)"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    definition_note = models.CharField(
+        _("definition of own personnel cost"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the region's own personnel cost includes (e.g. excl. dental care)."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def progress_pct(self) -> int:
+        if self.status in (ImportStatus.DONE, ImportStatus.REJECTED):
+            return 100
+        return int(100 * self.lines_done / self.lines) if self.lines else 0
+
+
 class CostEntry(models.Model):
+    """The monthly aggregate of one key: region × month × cost type × profession × care area."""
+
     scope_region_path = "region"
 
     region = models.ForeignKey(
@@ -41,18 +142,25 @@ class CostEntry(models.Model):
         blank=True,
         help_text=_("Empty: not split."),
     )
-    care_area = models.ForeignKey(
-        "organisation.CareArea",
+    care_area = models.CharField(
+        _("care area"),
+        max_length=12,
+        choices=CostCareArea.choices,
+        blank=True,
+        help_text=_("Empty: not split."),
+    )
+    amount_sek = models.DecimalField(_("amount (SEK)"), max_digits=16, decimal_places=2)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    cost_import = models.ForeignKey(
+        "followup.CostImport",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="cost_entries",
-        verbose_name=_("care area"),
+        verbose_name=_("import"),
     )
-    amount_sek = models.DecimalField(_("amount (SEK)"), max_digits=16, decimal_places=2)
-    source = models.CharField(_("source"), max_length=100, blank=True)
 
-    objects = ScopedManager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["region", "period"]
@@ -62,11 +170,147 @@ class CostEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(period__day=1), name="%(app_label)s_%(class)s_period_is_month"
             ),
+            models.UniqueConstraint(
+                fields=["region", "period", "cost_type", "profession", "care_area"],
+                name="%(app_label)s_%(class)s_one_row_per_key",
+            ),
         ]
         indexes = [
-            # Indicator queries aggregate a period range for a region and a cost type.
-            models.Index(fields=["region", "cost_type", "period"], name="followup_cost_region_period"),
+            # Indicator queries aggregate a period range per region and cost type.
+            models.Index(fields=["period", "cost_type", "region"], name="followup_cost_period_type"),
         ]
 
     def __str__(self) -> str:
         return f"{self.region.code} {self.period:%Y-%m} {self.cost_type} {self.amount_sek}"
+
+
+class SupplierCostEntry(models.Model):
+    """Hired-staff cost per supplier (organisation number) and unit, when the ledger says so.
+
+    Lets contract fidelity match the region's spending against assignments and invoices.
+    """
+
+    scope_region_path = "region"
+
+    region = models.ForeignKey(
+        "organisation.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    period = models.DateField(_("month"))
+    supplier_org_no = models.CharField(_("supplier's organisation number"), max_length=11)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    profession = models.CharField(_("profession"), max_length=10, choices=CostProfession.choices, blank=True)
+    care_area = models.CharField(_("care area"), max_length=12, choices=CostCareArea.choices, blank=True)
+    amount_sek = models.DecimalField(_("amount (SEK)"), max_digits=16, decimal_places=2)
+    cost_import = models.ForeignKey(
+        "followup.CostImport",
+        on_delete=models.PROTECT,
+        related_name="supplier_entries",
+        verbose_name=_("import"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region", "period", "supplier_org_no"]
+        verbose_name = _("hired cost per supplier")
+        verbose_name_plural = _("hired cost per supplier")
+        indexes = [models.Index(fields=["region", "period"], name="followup_suppliercost_month")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.period:%Y-%m} {self.supplier_org_no} {self.amount_sek}"
+
+
+class StaffingMetric(models.Model):
+    """A monthly value of an indicator beyond cost (FTE, turnover, sick leave, continuity)."""
+
+    scope_region_path = "region"
+
+    region = models.ForeignKey(
+        "organisation.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    period = models.DateField(_("month"))
+    metric = models.CharField(_("indicator"), max_length=20, choices=MetricKind.choices)
+    profession = models.CharField(_("profession"), max_length=10, choices=CostProfession.choices, blank=True)
+    care_area = models.CharField(_("care area"), max_length=12, choices=CostCareArea.choices, blank=True)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    cost_import = models.ForeignKey(
+        "followup.CostImport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="metrics",
+        verbose_name=_("import"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region", "period", "metric"]
+        verbose_name = _("staffing metric")
+        verbose_name_plural = _("staffing metrics")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="%(app_label)s_%(class)s_period_is_month"
+            ),
+            models.UniqueConstraint(
+                fields=["region", "period", "metric", "profession", "care_area"],
+                name="%(app_label)s_%(class)s_one_row_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.period:%Y-%m} {self.metric} {self.value}"
+
+
+class RegionTarget(models.Model):
+    """A region's target for hired cost as a share of own personnel cost in a year (e.g. 3.7 %
+    in 2025, 2 % in 2027); months between targets are interpolated."""
+
+    scope_region_path = "region"
+
+    region = models.ForeignKey(
+        "organisation.Region", on_delete=models.PROTECT, related_name="targets", verbose_name=_("region")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    share_pct = models.DecimalField(_("target share (%)"), max_digits=5, decimal_places=2)
+    note = models.CharField(_("decision"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region", "year"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message=_("The region already has a target for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(share_pct__gte=0, share_pct__lte=100), name="%(app_label)s_%(class)s_pct_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}: {self.share_pct} %"
+
+
+class TrendPublication(models.Model):
+    """The national coordinator publishes the Bemanningstrend up to a month: from then on every
+    region sees the other regions' figures up to that month (before that, only its own)."""
+
+    through_month = models.DateField(_("published up to and including"), unique=True)
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-through_month"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self) -> str:
+        return f"{self.through_month:%Y-%m}"

@@ -1,0 +1,38 @@
+"""Who sees which region's follow-up figures. The only place this rule is written.
+
+- The national level sees every region.
+- A region's users see their own region in detail, and the other regions only for months the
+  coordinator has published (the Bemanningstrend is public once published).
+- Suppliers see no follow-up figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from hyrkoll.accounts.models import Scope
+from hyrkoll.followup.models import TrendPublication
+from hyrkoll.organisation.models import Region
+
+
+def published_through() -> datetime.date | None:
+    latest = TrendPublication.objects.order_by("-through_month").first()
+    return latest.through_month if latest else None
+
+
+def can_follow_up(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.scope in (Scope.NATIONAL, Scope.REGION)))
+
+
+def visible_region_codes(user: Any, last_month: datetime.date) -> list[str]:
+    """The regions whose figures ``user`` may see for a period ending ``last_month``."""
+    if not can_follow_up(user):
+        return []
+    every = list(Region.objects.order_by("code").values_list("code", flat=True))
+    if user.is_superuser or user.scope == Scope.NATIONAL:
+        return every
+    published = published_through()
+    if published is not None and last_month <= published:
+        return every
+    return [user.region.code]
