@@ -35,6 +35,7 @@ from hyrkoll.audit.services import record
 from hyrkoll.consultants.models import Consultant
 from hyrkoll.demo.costs import cost_rows
 from hyrkoll.demo.data import ACCESSIONS, NOTE, PASSWORD, SOURCE
+from hyrkoll.demo.followup import load_followup_demo
 from hyrkoll.demo.ordering import load_ordering_demo, quiet_mail
 from hyrkoll.demo.organisation import MunicipalityInfo, RegionOrgPlan, plan_region_organisation
 from hyrkoll.demo.suppliers import SupplierPlan, plan_suppliers
@@ -137,6 +138,7 @@ def load_demo_data(
         summary.counts["consultants"] = _create_consultants(plan.suppliers, suppliers)
         summary.counts["cost entries"] = _create_costs(seed, list(region_by_code.values()), today)
         _validate_sample(plan, suppliers, units)
+        load_followup_demo(random.Random(f"{seed}-followup"), today, summary.counts)
         # Needs and call-offs in every state, through the ordering workflow (hyrkoll.demo.ordering).
         load_ordering_demo(random.Random(f"{seed}-ordering"), today, summary)
         record(None, AuditAction.IMPORT, suppliers[1], reason=f"Demo data loaded (seed {seed})")

@@ -346,3 +346,22 @@ def test_histories_lie_in_the_past_in_order(demo: DemoSummary) -> None:
     # Every step is in the audit trail too.
     assert AuditEvent.objects.filter(content_type__model="need").count() >= Need.objects.count()
     assert AuditEvent.objects.filter(content_type__model="assignment").count() == Assignment.objects.count()
+
+
+def test_follow_up_targets_metrics_and_publication(demo: DemoSummary) -> None:
+    from hyrkoll.followup.indicators import Period, figures_for
+    from hyrkoll.followup.models import MetricKind, RegionTarget, StaffingMetric, TrendPublication
+
+    vasterbotten = dict(RegionTarget.objects.filter(region__code="24").values_list("year", "share_pct"))
+    assert vasterbotten == {2025: Decimal("3.70"), 2027: Decimal("2.00")}
+    assert RegionTarget.objects.values("region").distinct().count() == 21
+    assert TrendPublication.objects.get().through_month == datetime.date(2025, 12, 1)
+    last = StaffingMetric.objects.latest("period").period
+    assert last == datetime.date(2026, 5, 1)
+    assert set(StaffingMetric.objects.filter(period=last).values_list("metric", flat=True)) == set(
+        MetricKind.values
+    )
+    # The pool and overtime costs sit beside hired cost without changing the share.
+    figures = figures_for(Period.year(2025)).national
+    assert figures.internal_pool_sek > 0 and figures.overtime_sek > 0
+    assert Decimal("2.3") < figures.share_pct < Decimal("2.7")
