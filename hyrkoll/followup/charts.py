@@ -1,0 +1,168 @@
+"""Charts for the dashboards and the Bemanningstrend report, drawn on the server with matplotlib.
+
+Each function takes plain data and returns an SVG document (a string) that the web page inlines
+and WeasyPrint embeds in the PDF: the same chart everywhere, no browser needed. Every chart also
+gets a ``<title>``/``<desc>`` for screen readers; the page shows the same data as a table beside it.
+Colours meet WCAG contrast against white, and lines differ in style, not only in colour.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from html import escape
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to files only
+
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+ACCENT = "#00558c"
+ACCENT_DARK = "#003a60"
+WARN = "#b00020"
+OK = "#1d6b2f"
+GREY = "#4a4a4a"
+WIDTH, HEIGHT = 7.5, 3.4
+
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.fonttype": "none",  # text stays text (searchable, scalable)
+        "svg.hashsalt": "hyrkoll",  # stable ids: the same data gives the same SVG
+    }
+)
+
+
+def _svg(figure: Figure, title: str, description: str) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML prologue and DOCTYPE for inlining
+    # Several charts share one page: give each its own ids (matplotlib numbers them alike).
+    prefix = "c" + hashlib.sha1((title + description + svg).encode()).hexdigest()[:8]
+    svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
+    # Give the chart an accessible name; the data table beside it carries the numbers.
+    svg = re.sub(
+        r"<svg ",
+        '<svg role="img" aria-label="' + escape(title) + '" ',
+        svg,
+        count=1,
+    )
+    return svg.replace(">", f"><title>{escape(title)}</title><desc>{escape(description)}</desc>", 1)
+
+
+def _millions(value: float) -> str:
+    return f"{value / 1_000_000:,.0f}".replace(",", " ")
+
+
+def bars(
+    labels: Sequence[str],
+    values: Sequence[Decimal | float],
+    *,
+    title: str,
+    description: str,
+    unit_label: str,
+    in_millions: bool = True,
+) -> str:
+    """Vertical bars, e.g. hired cost per year."""
+    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    numbers = [float(v) for v in values]
+    axes.bar(labels, numbers, color=ACCENT)
+    axes.set_ylabel(unit_label)
+    if in_millions:
+        axes.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: _millions(v)))
+    axes.tick_params(axis="x", rotation=45 if len(labels) > 10 else 0)
+    return _svg(figure, title, description)
+
+
+def share_lines(
+    labels: Sequence[str],
+    series: dict[str, Sequence[Decimal | float | None]],
+    *,
+    title: str,
+    description: str,
+    reference_pct: float = 2.0,
+    reference_label: str = "2 %",
+) -> str:
+    """Lines of shares in % against the 2 % line (rolling 12, a region's target path …)."""
+    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    styles = ["-", "--", ":", "-."]
+    colours = [ACCENT, GREY, ACCENT_DARK, OK]
+    x = list(range(len(labels)))
+    for index, (name, values) in enumerate(series.items()):
+        points = [float(v) if v is not None else float("nan") for v in values]
+        axes.plot(x, points, styles[index % 4], color=colours[index % 4], linewidth=2, label=name)
+    axes.axhline(reference_pct, color=WARN, linewidth=1.5, linestyle=(0, (6, 3)), label=reference_label)
+    axes.set_ylabel("%")
+    axes.set_ylim(bottom=0)
+    step = max(1, len(labels) // 12)
+    axes.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=45, ha="right")
+    axes.legend(frameon=False, loc="upper right")
+    return _svg(figure, title, description)
+
+
+def region_shares(
+    names: Sequence[str],
+    shares: Sequence[Decimal | float | None],
+    targets: Sequence[Decimal | float | None],
+    *,
+    title: str,
+    description: str,
+    share_label: str,
+    target_label: str,
+    reference_pct: float = 2.0,
+) -> str:
+    """Each region's share as a horizontal bar, its own target as a marker, and the 2 % line."""
+    figure, axes = plt.subplots(figsize=(WIDTH, max(HEIGHT, 0.28 * len(names) + 0.8)))
+    y = list(range(len(names)))
+    values = [float(s) if s is not None else 0.0 for s in shares]
+    colours = [OK if s is not None and float(s) <= reference_pct else ACCENT for s in shares]
+    axes.barh(y, values, color=colours, label=share_label)
+    target_points = [(float(t), i) for i, t in enumerate(targets) if t is not None]
+    if target_points:
+        axes.plot(
+            [p[0] for p in target_points],
+            [p[1] for p in target_points],
+            "D",
+            color="#1b1b1b",
+            markeredgecolor="#ffffff",
+            markersize=6,
+            label=target_label,
+        )
+    axes.axvline(
+        reference_pct, color=WARN, linewidth=1.5, linestyle=(0, (6, 3)), label=f"{reference_pct:g} %"
+    )
+    axes.set_yticks(y, names)
+    axes.invert_yaxis()
+    axes.set_xlabel("%")
+    axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 1.2 / len(names)), ncol=3)
+    return _svg(figure, title, description)
+
+
+def change_bars(
+    labels: Sequence[str],
+    changes_pct: Sequence[Decimal | float | None],
+    *,
+    title: str,
+    description: str,
+) -> str:
+    """Change in % per group (care area, profession): falls green, rises red, labelled."""
+    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT * 0.8))
+    values = [float(c) if c is not None else 0.0 for c in changes_pct]
+    colours = [OK if v <= 0 else WARN for v in values]
+    bars_ = axes.bar(labels, values, color=colours)
+    axes.axhline(0, color=GREY, linewidth=0.8)
+    axes.bar_label(bars_, labels=[f"{v:+.1f} %" for v in values], padding=2)
+    axes.set_ylabel("%")
+    return _svg(figure, title, description)
