@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from hyrkoll.api import ordering_views, views
+from hyrkoll.api import followup_views, ordering_views, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="api-region")
@@ -37,5 +37,8 @@ urlpatterns = [
     ),
     path("token/", views.ObtainTokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("trend/", followup_views.TrendView.as_view(), name="api-trend"),
+    path("targets/", followup_views.TargetListView.as_view(), name="api-targets"),
+    path("bemanningstrend/", followup_views.BemanningstrendView.as_view(), name="api-bemanningstrend"),
     *router.urls,
 ]
