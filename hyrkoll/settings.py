@@ -248,6 +248,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Follow-up imports: a web upload is imported by the job worker (`hyrkoll run_jobs --loop`); in a
+# demo (DEBUG) a thread in the web process runs it, so no separate worker is needed.
+FOLLOWUP_IMPORT_INLINE_THREAD = envbool("FOLLOWUP_IMPORT_INLINE_THREAD", DEBUG)
+FOLLOWUP_IMPORT_MAX_BYTES = envint("FOLLOWUP_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,14 +11,10 @@ and an error names the row, not the number.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import hmac
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +26,7 @@ from hyrkoll.agreement.models import Competence, Profession
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.consultants.models import FormerEmployee, LicenceRegisterEntry
+from hyrkoll.lib import tabular
 from hyrkoll.lib.personal_numbers import keyed_hash, normalise
 from hyrkoll.organisation.models import Region
 
@@ -76,79 +73,6 @@ Row = tuple[int, dict[str, str]]
 # --- Reading the table ------------------------------------------------------------------------------
 
 
-def _is_xlsx(data: bytes, filename: str) -> bool:
-    return filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
-
-
-def _cell_text(value: Any) -> str:
-    """A spreadsheet cell as the text a CSV file would have."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
-    return str(value).strip()
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    import openpyxl  # only needed for workbooks
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a broken workbook
-        raise ImportFileError([_("The file is not a readable Excel workbook (.xlsx).")]) from None
-    try:
-        if not workbook.worksheets:
-            return
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        number = 0
-        while True:
-            try:
-                values = next(rows)
-            except StopIteration:
-                return
-            except Exception:  # a damaged sheet inside a readable zip
-                raise ImportFileError(
-                    [_("Row %(row)d: the workbook cannot be read from here on.") % {"row": number + 1}]
-                ) from None
-            number += 1
-            yield number, [_cell_text(value) for value in values]
-    finally:
-        workbook.close()
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError([_("The file is not text (UTF-8 or Windows-1252).")])
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    text = _decode(data)
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for values in reader:
-            # The physical line the row ends on, as a spreadsheet or text editor numbers it.
-            yield reader.line_num, [value.strip() for value in values]
-    except csv.Error as error:
-        raise ImportFileError(
-            [
-                _("Row %(row)d: not readable as CSV (%(error)s).")
-                % {"row": reader.line_num + 1, "error": error}
-            ]
-        ) from None
-
-
 def read_table(data: bytes, filename: str, columns: tuple[str, ...]) -> list[Row]:
     """The file's rows as ``(row number, {column: text})``, blank rows left out.
 
@@ -158,29 +82,31 @@ def read_table(data: bytes, filename: str, columns: tuple[str, ...]) -> list[Row
         raise ImportFileError([_("The file is larger than 5 MB.")])
     if not data.strip():
         raise ImportFileError([_("The file is empty.")])
-    source = _xlsx_rows(data) if _is_xlsx(data, filename) else _csv_rows(data)
     header: list[str] | None = None
     rows: list[Row] = []
-    for number, values in source:
-        if not any(values):
-            continue
-        if header is None:
-            header = [value.strip().lower().lstrip("\ufeff") for value in values]
-            missing = [column for column in columns if column not in header]
-            if missing:
-                raise ImportFileError(
-                    [
-                        _(
-                            "Row %(row)d: missing column(s) %(columns)s; the first row must name the columns %(all)s."
-                        )
-                        % {"row": number, "columns": ", ".join(missing), "all": ",".join(columns)}
-                    ]
-                )
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError([_("The file has more than %(max)d rows.") % {"max": MAX_ROWS}])
-        row = {name: (values[index] if index < len(values) else "") for index, name in enumerate(header)}
-        rows.append((number, row))
+    try:
+        for number, values in tabular.text_rows(data, filename):
+            if not any(values):
+                continue
+            if header is None:
+                header = [value.strip().lower().lstrip("\ufeff") for value in values]
+                missing = [column for column in columns if column not in header]
+                if missing:
+                    raise ImportFileError(
+                        [
+                            _(
+                                "Row %(row)d: missing column(s) %(columns)s; the first row must name the columns %(all)s."
+                            )
+                            % {"row": number, "columns": ", ".join(missing), "all": ",".join(columns)}
+                        ]
+                    )
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise ImportFileError([_("The file has more than %(max)d rows.") % {"max": MAX_ROWS}])
+            row = {name: (values[index] if index < len(values) else "") for index, name in enumerate(header)}
+            rows.append((number, row))
+    except tabular.TableError as error:
+        raise ImportFileError(error.errors) from None
     if header is None:
         raise ImportFileError([_("The file is empty.")])
     if not rows:
