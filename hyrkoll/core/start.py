@@ -18,10 +18,11 @@ class Link:
     url_name: str
     description: str | Promise = ""
     query: str = ""
+    args: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
-        url = reverse(self.url_name)
+        url = reverse(self.url_name, args=self.args)
         return f"{url}?{self.query}" if self.query else url
 
 
@@ -176,9 +177,45 @@ def ordering_sections(user: Any) -> list[Section]:
     return sections
 
 
+def follow_up_section(user: Any) -> Section | None:
+    """The Bemanningstrend: dashboards, the report, imports and targets (regions and the nation)."""
+    from hyrkoll.followup.access import can_follow_up
+
+    if not can_follow_up(user):
+        return None
+    links = []
+    if getattr(user, "scope", None) == Scope.REGION and user.region_id:
+        links.append(
+            Link(
+                _("Your region's dashboard"),
+                "followup:region_dashboard",
+                _("Hired cost against own personnel cost, the target path, pool, overtime and staffing."),
+                args=(user.region.code,),
+            )
+        )
+    links += [
+        Link(
+            _("The national dashboard"),
+            "followup:dashboard",
+            _("Hired cost per year, the share against 2 % and every region (once published)."),
+        ),
+        Link(
+            _("The Bemanningstrend report"),
+            "followup:report",
+            _("Per half-year or quarter, as a web page, PDF and Excel."),
+        ),
+        Link(_("Cost and staffing imports"), "followup:imports", _("Upload monthly costs (CSV or Excel).")),
+        Link(_("Targets"), "followup:targets", _("Each region's target share by year.")),
+    ]
+    return Section(_("Follow-up"), tuple(links))
+
+
 def start_sections(user: object) -> list[Section]:
     """Sections for the user's start page, most specific first."""
     sections: list[Section] = ordering_sections(user)
+    follow_up = follow_up_section(user)
+    if follow_up is not None:
+        sections.append(follow_up)
     if getattr(user, "is_coordinator", False):
         sections.append(COORDINATOR)
     if getattr(user, "scope", None) == Scope.REGION:

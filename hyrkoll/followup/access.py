@@ -36,3 +36,24 @@ def visible_region_codes(user: Any, last_month: datetime.date) -> list[str]:
     if published is not None and last_month <= published:
         return every
     return [user.region.code]
+
+
+def follow_up_scope(user: Any, last_month: datetime.date) -> tuple[list[str] | None, bool]:
+    """What ``user`` may see of a period ending ``last_month``: (the regions to list – None for
+    every region –, whether the national figures may be shown). The API, the dashboards and the
+    report all ask this."""
+    visible = visible_region_codes(user, last_month)
+    if visible and len(visible) == Region.objects.count():
+        return None, True
+    return visible, False
+
+
+def latest_visible_month(user: Any, month: datetime.date, region_code: str | None = None) -> datetime.date:
+    """``month`` capped at the last published month, for a region's user looking at the nation
+    (``region_code`` None) or at another region; unchanged otherwise or when nothing is published."""
+    if user.is_superuser or user.scope == Scope.NATIONAL:
+        return month
+    if region_code is not None and user.region is not None and region_code == user.region.code:
+        return month
+    published = published_through()
+    return min(month, published) if published is not None else month

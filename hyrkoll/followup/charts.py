@@ -4,6 +4,11 @@ Each function takes plain data and returns an SVG document (a string) that the w
 and WeasyPrint embeds in the PDF: the same chart everywhere, no browser needed. Every chart also
 gets a ``<title>``/``<desc>`` for screen readers; the page shows the same data as a table beside it.
 Colours meet WCAG contrast against white, and lines differ in style, not only in colour.
+
+The pages' Content-Security-Policy (``style-src 'self'``) blocks ``style="…"`` attributes and
+``<style>`` elements in inline SVG, and matplotlib writes every colour that way; so each style
+declaration is rewritten as the equivalent SVG presentation attribute (``fill="#00558c"``), which
+CSP does not touch and WeasyPrint reads as well.
 """
 
 from __future__ import annotations
@@ -41,12 +46,42 @@ plt.rcParams.update(
 )
 
 
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>(.*?)</style>", re.S)
+
+
+def _attributes(declarations: str) -> str:
+    """``fill: #fff; stroke-width: 0.8`` → `` fill="#fff" stroke-width="0.8"``."""
+    result = []
+    for declaration in declarations.split(";"):
+        name, colon, value = declaration.partition(":")
+        if colon and name.strip():
+            result.append(f' {name.strip()}="{escape(value.strip())}"')
+    return "".join(result)
+
+
+def presentation_attributes(svg: str) -> str:
+    """Inline CSS → SVG presentation attributes (same rendering, allowed by ``style-src 'self'``).
+
+    matplotlib's only stylesheet is ``*{stroke-linejoin: round; stroke-linecap: butt}``: its
+    declarations go on the root element, where every element inherits them unless it sets its own.
+    """
+    root_defaults = ""
+    for rule in _STYLE_ELEMENT.findall(svg):
+        for _selector, body in re.findall(r"([^{}]*)\{([^}]*)\}", rule):
+            root_defaults += _attributes(body)
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(lambda match: _attributes(match.group(1)), svg)
+    return svg.replace("<svg ", "<svg" + root_defaults + " ", 1)
+
+
 def _svg(figure: Figure, title: str, description: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(figure)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prologue and DOCTYPE for inlining
+    svg = presentation_attributes(svg)
     # Several charts share one page: give each its own ids (matplotlib numbers them alike).
     prefix = "c" + hashlib.sha1((title + description + svg).encode()).hexdigest()[:8]
     svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
@@ -92,10 +127,11 @@ def share_lines(
     *,
     title: str,
     description: str,
-    reference_pct: float = 2.0,
+    reference_pct: float | None = 2.0,
     reference_label: str = "2 %",
 ) -> str:
-    """Lines of shares in % against the 2 % line (rolling 12, a region's target path …)."""
+    """Lines of shares in % against the 2 % line (rolling 12, a region's target path …);
+    ``reference_pct=None`` draws no reference line (e.g. sick leave, turnover)."""
     figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
     styles = ["-", "--", ":", "-."]
     colours = [ACCENT, GREY, ACCENT_DARK, OK]
@@ -103,12 +139,13 @@ def share_lines(
     for index, (name, values) in enumerate(series.items()):
         points = [float(v) if v is not None else float("nan") for v in values]
         axes.plot(x, points, styles[index % 4], color=colours[index % 4], linewidth=2, label=name)
-    axes.axhline(reference_pct, color=WARN, linewidth=1.5, linestyle=(0, (6, 3)), label=reference_label)
+    if reference_pct is not None:
+        axes.axhline(reference_pct, color=WARN, linewidth=1.5, linestyle=(0, (6, 3)), label=reference_label)
     axes.set_ylabel("%")
     axes.set_ylim(bottom=0)
     step = max(1, len(labels) // 12)
     axes.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=45, ha="right")
-    axes.legend(frameon=False, loc="upper right")
+    axes.legend(frameon=False, loc="best")  # where it hides the fewest points
     return _svg(figure, title, description)
 
 

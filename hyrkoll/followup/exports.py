@@ -1,0 +1,498 @@
+"""The tables of the follow-up dashboards and the Bemanningstrend report, and their files: CSV,
+Excel (openpyxl) and the report's PDF (WeasyPrint, no browser).
+
+A ``Table`` holds raw values (``Decimal``, ``date``, ``int``, ``bool``, ``str``, ``None``) and the
+kind of each column. The web page shows them formatted for the active language (Swedish: "1 234 567"
+and "2,45 %"); the CSV has plain numbers (point as decimal separator, no grouping); the workbook
+has numbers with number formats. The builders below take the dictionaries of ``report_data``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from hyrkoll.followup.indicators import CENT
+
+MISSING = "–"  # shown for "no figure" (e.g. a share without own cost)
+
+# Column kinds: how a value is shown, written to CSV and formatted in Excel.
+TEXT, SEK, SIGNED_SEK, PCT, SIGNED_PCT, PP, FTE, YEAR, MONTH, YESNO = (
+    "text",
+    "sek",
+    "signed_sek",
+    "pct",
+    "signed_pct",
+    "pp",
+    "fte",
+    "year",
+    "month",
+    "yesno",
+)
+NUMERIC = {SEK, SIGNED_SEK, PCT, SIGNED_PCT, PP, FTE, YEAR}
+EXCEL_FORMATS = {
+    SEK: "#,##0",
+    SIGNED_SEK: "+#,##0;-#,##0;0",
+    PCT: '0.00" %"',
+    SIGNED_PCT: '+0.00" %";-0.00" %";0.00" %"',
+    PP: "+0.00;-0.00;0.00",
+    FTE: "#,##0.0",
+    YEAR: "0",
+    MONTH: "yyyy-mm",
+}
+
+
+# --- formatting ---------------------------------------------------------------------------------------------
+
+
+def number(value: Decimal | int | float, decimals: int) -> str:
+    """Grouped and rounded in the active language: "1 234 567" and "2,45" in Swedish."""
+    exponent = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(str(value)).quantize(exponent, ROUND_HALF_UP)
+    return formats.number_format(rounded, decimals, force_grouping=True)
+
+
+def signed(value: Decimal | int | float, decimals: int) -> str:
+    """With a sign: "+1,20", "−0,35" (a real minus sign), "0,00"."""
+    text = number(abs(Decimal(str(value))), decimals)
+    if Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) == 0:
+        return text
+    return f"+{text}" if value > 0 else f"\u2212{text}"
+
+
+def display(value: Any, kind: str) -> str:
+    """A value as the web page and the PDF show it."""
+    if value is None:
+        return MISSING
+    if kind == SEK:
+        return number(value, 0)
+    if kind == SIGNED_SEK:
+        return signed(value, 0)
+    if kind == PCT:
+        return f"{number(value, 2)}\xa0%"
+    if kind == SIGNED_PCT:
+        return f"{signed(value, 2)}\xa0%"
+    if kind == PP:
+        return signed(value, 2)
+    if kind == FTE:
+        return number(value, 1)
+    if kind == MONTH:
+        return f"{value:%Y-%m}"
+    if kind == YESNO:
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def plain(value: Any, kind: str) -> str:
+    """A value as the CSV has it: numbers with a point and two decimals, months as YYYY-MM."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return str(value.quantize(CENT, ROUND_HALF_UP))
+    if kind == MONTH:
+        return f"{value:%Y-%m}"
+    if kind == YESNO:
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+# --- tables --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = TEXT
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    numeric: bool
+    href: str | None = None
+    nowrap: bool = False
+
+
+@dataclass
+class Table:
+    """One table: shown on the page beside its chart, and downloadable as CSV and Excel.
+
+    The first column names the row (``<th scope="row">``); ``links`` (one per row, or empty) make
+    it a link – the drill-down. ``footer`` rows (e.g. the whole country) follow the body.
+    """
+
+    name: str  # the ``?table=`` of the download
+    caption: str
+    sheet: str  # the workbook's sheet name (at most 31 characters)
+    columns: list[Column]
+    rows: list[list[Any]]
+    links: list[str | None] = field(default_factory=list)
+    footer: list[list[Any]] = field(default_factory=list)
+
+    def _cells(self, row: list[Any], href: str | None = None) -> list[Cell]:
+        return [
+            Cell(
+                display(value, column.kind),
+                column.numeric,
+                href if index == 0 else None,
+                column.kind == MONTH,
+            )
+            for index, (column, value) in enumerate(zip(self.columns, row, strict=True))
+        ]
+
+    @property
+    def body(self) -> list[list[Cell]]:
+        links = self.links or [None] * len(self.rows)
+        return [self._cells(row, href) for row, href in zip(self.rows, links, strict=True)]
+
+    @property
+    def foot(self) -> list[list[Cell]]:
+        return [self._cells(row) for row in self.footer]
+
+    @property
+    def all_rows(self) -> list[list[Any]]:
+        return self.rows + self.footer
+
+
+# --- the tables of report_data's dictionaries ---------------------------------------------------------------
+
+
+def yearly_hired_table(rows: list[dict[str, Any]], where: str, last_month: datetime.date) -> Table:
+    through = _("through %(month)s") % {"month": f"{last_month:%Y-%m}"}
+    return Table(
+        name="yearly_hired",
+        caption=_("Hired-staff cost per year, %(where)s") % {"where": where},
+        sheet=_("Hired cost per year"),
+        columns=[Column(_("Year"), YEAR), Column(_("Hired-staff cost (SEK)"), SEK), Column(_("Note"))],
+        rows=[[row["year"], row["hired_sek"], through if row["partial"] else ""] for row in rows],
+    )
+
+
+def rolling12_table(rows: list[dict[str, Any]], where: str, *, with_target: bool = False) -> Table:
+    columns = [Column(_("Month"), MONTH), Column(_("Hired as a share of own, rolling 12 months (%)"), PCT)]
+    if with_target:
+        columns.append(Column(_("The region's target (%)"), PCT))
+    return Table(
+        name="rolling12",
+        caption=_("Hired-staff cost as a share of own personnel cost, rolling 12 months, %(where)s")
+        % {"where": where},
+        sheet=_("Rolling 12 months"),
+        columns=columns,
+        rows=[
+            [row["month"], row["share_pct"]] + ([row.get("target_pct")] if with_target else [])
+            for row in rows
+        ],
+    )
+
+
+REGION_COLUMNS = (
+    ("name", TEXT),
+    ("hired_sek", SEK),
+    ("hired_change_pct", SIGNED_PCT),
+    ("own_sek", SEK),
+    ("share_pct", PCT),
+    ("previous_share_pct", PCT),
+    ("change_pp", PP),
+    ("target_pct", PCT),
+    ("meets_national_target", YESNO),
+    ("meets_own_target", YESNO),
+)
+
+
+def regions_table(
+    rows: list[dict[str, Any]],
+    period_label: str,
+    *,
+    national: dict[str, Any] | None = None,
+    links: Sequence[str | None] = (),
+) -> Table:
+    """One row per region; with ``national`` (``report_data.comparison``) the whole country below."""
+    labels = [
+        _("Region"),
+        _("Hired (SEK)"),
+        _("Change, hired (%)"),
+        _("Own (SEK)"),
+        _("Share (%)"),
+        _("Share a year earlier (%)"),
+        _("Change, share (pp)"),
+        _("Own target (%)"),
+        _("Meets 2 %"),
+        _("Meets own target"),
+    ]
+    columns = [Column(label, kind) for label, (_key, kind) in zip(labels, REGION_COLUMNS, strict=True)]
+    footer = []
+    if national is not None:
+        footer.append(
+            [
+                _("Whole country"),
+                national["hired_sek"],
+                national["change"]["hired_pct"],
+                national["own_sek"],
+                national["share_pct"],
+                national["previous"]["share_pct"],
+                national["change"]["share_pp"],
+                None,
+                national["meets_national_target"],
+                None,
+            ]
+        )
+    return Table(
+        name="regions",
+        caption=_("Hired-staff cost per region, %(period)s") % {"period": period_label},
+        sheet=_("Regions"),
+        columns=columns,
+        rows=[[row[key] for key, _kind in REGION_COLUMNS] for row in rows],
+        links=list(links),
+        footer=footer,
+    )
+
+
+def by_profession_table(rows: list[dict[str, Any]], where: str, period_label: str) -> Table:
+    return Table(
+        name="by_profession",
+        caption=_("Hired-staff cost by profession, %(where)s, %(period)s")
+        % {"where": where, "period": period_label},
+        sheet=_("By profession"),
+        columns=[
+            Column(_("Profession")),
+            Column(_("Hired-staff cost (SEK)"), SEK),
+            Column(_("A year earlier (SEK)"), SEK),
+            Column(_("Change (SEK)"), SIGNED_SEK),
+            Column(_("Change (%)"), SIGNED_PCT),
+        ],
+        rows=[
+            [row["label"], row["hired_sek"], row["previous_hired_sek"], row["change_sek"], row["change_pct"]]
+            for row in rows
+        ],
+    )
+
+
+def by_care_area_table(rows: list[dict[str, Any]], where: str, period_label: str) -> Table:
+    return Table(
+        name="by_care_area",
+        caption=_("Hired-staff cost by care area, %(where)s, %(period)s")
+        % {"where": where, "period": period_label},
+        sheet=_("By care area"),
+        columns=[
+            Column(_("Care area")),
+            Column(_("Hired-staff cost (SEK)"), SEK),
+            Column(_("A year earlier (SEK)"), SEK),
+            Column(_("Change (SEK)"), SIGNED_SEK),
+            Column(_("Change (%)"), SIGNED_PCT),
+            Column(_("Hired as a share of own (%)"), PCT),
+            Column(_("Change in share (percentage points)"), PP),
+        ],
+        rows=[
+            [
+                row["label"],
+                row["hired_sek"],
+                row["previous_hired_sek"],
+                row["change_sek"],
+                row["change_pct"],
+                row["share_pct"],
+                row["share_change_pp"],
+            ]
+            for row in rows
+        ],
+    )
+
+
+def costs_table(figures: dict[str, Any], where: str, period_label: str) -> Table:
+    """Hired staff beside the internal pool, overtime and own personnel (``report_data.comparison``):
+    shows whether hired cost moved into the pool and overtime instead of disappearing."""
+    kinds = [
+        (_("Hired staff"), "hired_sek", "hired_pct"),
+        (_("Internal staffing pool"), "internal_pool_sek", "internal_pool_pct"),
+        (_("Overtime"), "overtime_sek", "overtime_pct"),
+        (_("Own personnel"), "own_sek", "own_pct"),
+    ]
+    return Table(
+        name="costs",
+        caption=_("Hired staff, internal pool, overtime and own personnel, %(where)s, %(period)s")
+        % {"where": where, "period": period_label},
+        sheet=_("Cost types"),
+        columns=[
+            Column(_("Cost")),
+            Column(_("Cost (SEK)"), SEK),
+            Column(_("A year earlier (SEK)"), SEK),
+            Column(_("Change (SEK)"), SIGNED_SEK),
+            Column(_("Change (%)"), SIGNED_PCT),
+        ],
+        rows=[
+            [
+                label,
+                figures[key],
+                figures["previous"][key],
+                figures["change"][key],
+                figures["change"][pct_key],
+            ]
+            for label, key, pct_key in kinds
+        ],
+    )
+
+
+def metrics_table(metrics: list[dict[str, Any]], where: str) -> Table:
+    """The non-cost indicators, one column each, one row per month."""
+    months = [point["month"] for point in metrics[0]["series"]] if metrics else []
+    values = {metric["kind"]: [point["value"] for point in metric["series"]] for metric in metrics}
+    return Table(
+        name="metrics",
+        caption=_("Staffing beyond cost, %(where)s") % {"where": where},
+        sheet=_("Staffing metrics"),
+        columns=[Column(_("Month"), MONTH)]
+        + [Column(metric["label"], FTE if metric["unit"] == "fte" else PCT) for metric in metrics],
+        rows=[
+            [current] + [values[metric["kind"]][index] for metric in metrics]
+            for index, current in enumerate(months)
+        ],
+    )
+
+
+# --- files ---------------------------------------------------------------------------------------------------
+
+
+def filename(*parts: str) -> str:
+    """``hyrkoll-regions-2025-06`` – ASCII letters, digits and dashes only."""
+    return re.sub(r"[^A-Za-z0-9-]+", "-", "-".join(("hyrkoll", *[part for part in parts if part]))).strip("-")
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark (so that Excel reads å, ä, ö), comma-separated, a header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.label for column in table.columns])
+    for row in table.all_rows:
+        writer.writerow([plain(value, column.kind) for column, value in zip(table.columns, row, strict=True)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    base = _SHEET_FORBIDDEN.sub(" ", name).strip()[:31] or "Sheet"
+    title, number_ = base, 2
+    while title.lower() in taken:
+        suffix = f" ({number_})"
+        title, number_ = base[: 31 - len(suffix)] + suffix, number_ + 1
+    taken.add(title.lower())
+    return title
+
+
+def _excel_value(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == YESNO:
+        return _("Yes") if value else _("No")
+    return value  # Decimal, int and date are numbers in Excel; text stays text
+
+
+def to_xlsx(tables: Iterable[Table], *, summary: Sequence[str] | None = None, title: str = "") -> bytes:
+    """A workbook with one sheet per table (and with ``summary``, a first sheet with the title and
+    the summary sentences):
+    a bold header row, the header and first column frozen, numbers as numbers with number formats,
+    months as dates, widths from the contents."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    taken: set[str] = set()
+    bold = Font(bold=True)
+    if summary is not None:
+        sheet = workbook.create_sheet(_sheet_title(_("Summary"), taken))
+        sheet.append([title])
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.append([])
+        for sentence in summary:
+            sheet.append([sentence])
+            sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions["A"].width = 110
+    for table in tables:
+        sheet = workbook.create_sheet(_sheet_title(table.sheet, taken))
+        sheet.append([column.label for column in table.columns])
+        for cell in sheet[1]:
+            cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+        widths = [min(max(12, len(column.label) // 2 + 2), 40) for column in table.columns]
+        for row in table.all_rows:
+            sheet.append(
+                [_excel_value(value, column.kind) for column, value in zip(table.columns, row, strict=True)]
+            )
+            for index, (column, value) in enumerate(zip(table.columns, row, strict=True)):
+                if column.kind in EXCEL_FORMATS:
+                    sheet.cell(row=sheet.max_row, column=index + 1).number_format = EXCEL_FORMATS[column.kind]
+                widths[index] = min(max(widths[index], len(display(value, column.kind)) + 2), 60)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "B2"
+        sheet.sheet_view.zoomScale = 100
+    workbook.properties.title = title or "Hyrkoll"
+    workbook.properties.creator = "Hyrkoll"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def print_css() -> str:
+    """The PDF's style sheet: A4, margins, the report's title and page numbers in the margins."""
+    page = _("Page")
+    of = _("of")
+    return f"""
+@page {{
+  size: A4;
+  margin: 18mm 16mm 20mm 16mm;
+  @top-left {{ content: string(report-title); font-size: 8pt; color: #4a4a4a; }}
+  @bottom-right {{ content: {_css_string(page + " ")} counter(page) {_css_string(" " + of + " ")} counter(pages);
+                  font-size: 8pt; color: #4a4a4a; }}
+  @bottom-left {{ content: "Hyrkoll"; font-size: 8pt; color: #4a4a4a; }}
+}}
+html {{ font-family: "DejaVu Sans", sans-serif; font-size: 9pt; color: #1b1b1b; line-height: 1.4; }}
+h1 {{ font-size: 18pt; margin: 0 0 4mm; string-set: report-title content(); color: #003a60; }}
+h2 {{ font-size: 12pt; margin: 6mm 0 2mm; color: #003a60; break-after: avoid; }}
+.lead {{ color: #4a4a4a; }}
+.summary li {{ margin-bottom: 1.5mm; }}
+section {{ break-inside: avoid-page; }}
+section.long {{ break-inside: auto; }}
+figure {{ margin: 0 0 3mm; break-inside: avoid; }}
+figure svg {{ width: 100%; height: auto; }}
+table {{ border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 8pt; table-layout: fixed; }}
+th:first-child {{ width: 22%; }}
+#table-regions {{ font-size: 7pt; table-layout: auto; }}
+#table-regions th:first-child {{ width: auto; }}
+#table-regions th, #table-regions td {{ padding: 0.8mm 1mm; }}
+caption {{ text-align: left; font-weight: bold; padding-bottom: 1mm; }}
+th, td {{ border-bottom: 0.5pt solid #c8c8c8; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }}
+thead th {{ background: #f3f6f9; }}
+thead {{ display: table-header-group; }}
+tr {{ break-inside: avoid; }}
+.num {{ text-align: right; }}
+tfoot {{ display: table-row-group; }}  /* the whole country once, at the end – not on every page */
+tfoot th, tfoot td {{ font-weight: bold; border-top: 1pt solid #1b1b1b; }}
+.note {{ color: #4a4a4a; font-size: 8pt; }}
+"""
+
+
+def to_pdf(html: str) -> bytes:
+    """The print template's HTML as an A4 PDF (WeasyPrint; the charts are inline SVG)."""
+    from weasyprint import CSS, HTML
+
+    return HTML(string=html).write_pdf(stylesheets=[CSS(string=print_css())])
