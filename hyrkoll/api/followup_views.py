@@ -24,10 +24,9 @@ from rest_framework.views import APIView
 
 from hyrkoll.api.views import query_str
 from hyrkoll.followup import indicators, report_data
-from hyrkoll.followup.access import can_follow_up, visible_region_codes
+from hyrkoll.followup.access import can_follow_up, follow_up_scope
 from hyrkoll.followup.indicators import Period, parse_month
 from hyrkoll.followup.models import RegionTarget
-from hyrkoll.organisation.models import Region
 
 TAGS = ["follow-up"]
 TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
@@ -45,10 +44,7 @@ class FollowUpView(APIView):
 
     def scope(self, last_month: datetime.date) -> tuple[list[str] | None, bool]:
         """(the region codes to list – None for all –, whether the national figure may be shown)."""
-        visible = visible_region_codes(self.request.user, last_month)
-        if len(visible) == Region.objects.count():
-            return None, True
-        return visible, False
+        return follow_up_scope(self.request.user, last_month)
 
 
 def _month_parameter(request: Request, name: str) -> datetime.date | None:
