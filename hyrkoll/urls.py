@@ -20,6 +20,7 @@ urlpatterns = [
     path("pool/", include("hyrkoll.pool.urls")),
     path("consultants/", include("hyrkoll.consultants.urls")),
     path("follow-up/", include("hyrkoll.followup.urls")),
+    path("governance/", include("hyrkoll.governance.urls")),
     path("api/v1/", include("hyrkoll.api.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/", admin.site.urls),
