@@ -254,6 +254,9 @@ SPECTACULAR_SETTINGS = {
 FOLLOWUP_IMPORT_INLINE_THREAD = envbool("FOLLOWUP_IMPORT_INLINE_THREAD", DEBUG)
 FOLLOWUP_IMPORT_MAX_BYTES = envint("FOLLOWUP_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
 
+# Decision documents attached to declarations of intent (PDF only).
+GOVERNANCE_MAX_ATTACHMENT_BYTES = envint("GOVERNANCE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from hyrkoll.api import followup_views, ordering_views, views
+from hyrkoll.api import followup_views, governance_views, ordering_views, procurement_views, views
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="api-region")
@@ -27,6 +27,12 @@ router.register("consultants", views.ConsultantViewSet, basename="api-consultant
 router.register("needs", ordering_views.NeedViewSet, basename="api-need")
 router.register("call-offs", ordering_views.CallOffViewSet, basename="api-call-off")
 router.register("offers", ordering_views.OfferViewSet, basename="api-offer")
+router.register("measures", governance_views.MeasureViewSet, basename="api-measure")
+router.register("action-plans", governance_views.ActionPlanViewSet, basename="api-action-plan")
+router.register(
+    "steering-decisions", governance_views.SteeringDecisionViewSet, basename="api-steering-decision"
+)
+router.register("procurements", procurement_views.ProcurementViewSet, basename="api-procurement")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),

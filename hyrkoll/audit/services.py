@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router
 from django.db.models.deletion import Collector
+from django.db.models.fields.files import FieldFile
 
 from hyrkoll.audit.models import AuditAction, AuditEvent
 
@@ -18,6 +19,8 @@ def _plain(value: Any) -> Any:
     """A JSON-safe form of a field value (dates, decimals and UUIDs as strings)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, FieldFile):
+        return value.name or ""  # the stored file's name, not its content
     return _ENCODER.default(value)
 
 

@@ -365,3 +365,22 @@ def test_follow_up_targets_metrics_and_publication(demo: DemoSummary) -> None:
     figures = figures_for(Period.year(2025)).national
     assert figures.internal_pool_sek > 0 and figures.overtime_sek > 0
     assert Decimal("2.3") < figures.share_pct < Decimal("2.7")
+
+
+def test_every_region_has_an_action_plan_and_steering_decisions(demo: DemoSummary) -> None:
+    from hyrkoll.governance.models import ActionPlan, GoalIndicator, SteeringDecision, SubGoal
+
+    regions = Region.objects.count()
+    assert ActionPlan.objects.values("region").distinct().count() == regions
+    for plan in ActionPlan.objects.annotate(measure_count=Count("measures")):
+        assert 3 <= plan.measure_count <= 7, plan
+        goals = SubGoal.objects.filter(plan_measure__plan=plan)
+        assert goals.exists(), plan
+        assert goals.filter(indicator=GoalIndicator.SHARE_PCT, target_value__isnull=False).exists(), plan
+        assert not goals.filter(due_on__lt=plan.starts_on).exists()
+        assert not plan.measures.filter(starts_on__lt=plan.starts_on).exists()
+    assert SteeringDecision.objects.values("region").distinct().count() == regions
+    for decision in SteeringDecision.objects.prefetch_related("needs", "plans"):
+        assert all(need.region_id == decision.region_id for need in decision.needs.all())
+        assert all(plan.region_id == decision.region_id for plan in decision.plans.all())
+    assert SteeringDecision.objects.filter(needs__isnull=False).exists()
