@@ -210,6 +210,36 @@ def follow_up_section(user: Any) -> Section | None:
     return Section(_("Follow-up"), tuple(links))
 
 
+GOVERNANCE = Section(
+    _("Governance"),
+    (
+        Link(_("Action plans"), "governance:plans", _("Measures, owners, sub-goals and reported effects.")),
+        Link(_("Catalogue of measures"), "governance:catalogue", _("What the regions can choose from.")),
+        Link(
+            _("What the regions use"),
+            "governance:overview",
+            _("Which measures how many regions use and find working."),
+        ),
+        Link(_("Hiring stops and rules"), "governance:hiring_stops", _("The register, with its history.")),
+        Link(
+            _("Dispensations granted"),
+            "governance:dispensations",
+            _("By decision level and reason, over time."),
+        ),
+        Link(
+            _("Steering group's decision log"),
+            "governance:decisions",
+            _("Decisions with basis and follow-up."),
+        ),
+        Link(
+            _("Joint procurements"),
+            "governance:procurements",
+            _("Declarations of intent and the accession timetable."),
+        ),
+    ),
+)
+
+
 def start_sections(user: object) -> list[Section]:
     """Sections for the user's start page, most specific first."""
     sections: list[Section] = ordering_sections(user)
@@ -218,6 +248,8 @@ def start_sections(user: object) -> list[Section]:
         sections.append(follow_up)
     if getattr(user, "is_coordinator", False):
         sections.append(COORDINATOR)
+    if getattr(user, "scope", None) in (Scope.REGION, Scope.NATIONAL):
+        sections.append(GOVERNANCE)
     if getattr(user, "scope", None) == Scope.REGION:
         if user.has_role(Role.REGION_ADMIN):  # type: ignore[attr-defined]
             sections.append(REGION_ADMIN)
