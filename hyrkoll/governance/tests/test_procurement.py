@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -43,6 +44,7 @@ def procurement(db: Any) -> Procurement:
 
 def client_for(user: Any) -> Client:
     client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the messages are asserted in English
     client.force_login(user)
     return client
 
