@@ -16,6 +16,7 @@ urlpatterns = [
     path("organisation/", include("hyrkoll.organisation.urls")),
     path("audit/", include("hyrkoll.audit.urls")),
     path("ordering/", include("hyrkoll.ordering.urls")),
+    path("assignments/", include("hyrkoll.assignments.urls")),
     path("rules/", include("hyrkoll.rules.urls")),
     path("pool/", include("hyrkoll.pool.urls")),
     path("consultants/", include("hyrkoll.consultants.urls")),

@@ -631,6 +631,11 @@ def _award_checked(actor: Any, offer: Offer, deviation_reason: str) -> Assignmen
                 travel_supplement_sek_per_week=price.travel_sek_per_week, created_by=actor,
             )  # fmt: skip
             Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.AWARDED)
+            # The awarded period as its first priced row (extensions add theirs). Imported here:
+            # assignments.services builds on this module.
+            from hyrkoll.assignments.services import ensure_initial_period
+
+            ensure_initial_period(assignment)
     except IntegrityError:
         raise WorkflowError(_("The call-off has already been awarded.")) from None
     Offer.objects.filter(call_off=call_off, status=OfferStatus.SUBMITTED).update(

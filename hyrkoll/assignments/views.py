@@ -1,0 +1,308 @@
+"""Assignment pages: the region's list and detail (extension, cancellation, time approval), the
+supplier's list and week form, and the CSV export of the time reports. Every row comes from
+``visible_to``: another region's or supplier's assignment is a 404."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hyrkoll.assignments import permissions, services
+from hyrkoll.assignments.forms import CancelForm, DecideForm, ExtendForm, TimeReportForm
+from hyrkoll.assignments.models import (
+    Assignment,
+    AssignmentEvent,
+    AssignmentStatus,
+    TimeReport,
+    TimeReportDay,
+    TimeReportStatus,
+)
+from hyrkoll.ordering.permissions import is_supplier_user
+from hyrkoll.ordering.views.common import form_error_messages, paginate, run_step
+
+
+def _assignments(request: HttpRequest) -> QuerySet[Assignment]:
+    return Assignment.objects.visible_to(request.user).select_related(
+        "consultant", "supplier", "unit", "region", "level", "price_list"
+    )
+
+
+def _get(request: HttpRequest, pk: int) -> Assignment:
+    return get_object_or_404(_assignments(request).select_related("offer", "call_off"), pk=pk)
+
+
+def _reports(assignment: Assignment) -> QuerySet[TimeReport]:
+    days = Prefetch("days", queryset=TimeReportDay.objects.order_by("date"))
+    return (
+        TimeReport.objects.filter(assignment=assignment)
+        .select_related("submitted_by", "decided_by")
+        .prefetch_related(days)
+        .order_by("week")
+    )
+
+
+def _back(pk: int) -> HttpResponseRedirect:
+    return redirect("assignments:detail", pk=pk)
+
+
+@login_required
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    if is_supplier_user(request.user):
+        return redirect("assignments:supplier_list")
+    rows = _assignments(request).order_by("-starts_on", "pk")
+    status = request.GET.get("status", "")
+    if status in AssignmentStatus.values:
+        rows = rows.filter(status=status)
+    page, query = paginate(request, rows)
+    context = {"page": page, "query": query, "status": status, "statuses": AssignmentStatus.choices}
+    return render(request, "assignments/assignment_list.html", context)
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get(request, pk)
+    if request.GET.get("format") == "csv":
+        return time_report_csv(request, pk)
+    user = request.user
+    may_change = permissions.can_change(user, assignment) and assignment.status == AssignmentStatus.ACTIVE
+    context: dict[str, Any] = {
+        "assignment": assignment,
+        "periods": services.periods(assignment),
+        "events": AssignmentEvent.objects.filter(assignment=assignment).select_related("actor"),
+        "reports": _reports(assignment),
+        "may_change": may_change,
+        "may_decide": permissions.can_manage_unit(user, assignment.unit),
+        "may_report": permissions.can_report_time(user, assignment),
+        "latest_end": services.latest_end_allowed(assignment),
+        "known_hlr": services.known_hlr_date(assignment),
+        "last_day": services.last_day(assignment),
+        "extend_form": ExtendForm(),
+        "cancel_form": CancelForm(),
+        "decide_form": DecideForm(),
+    }
+    return render(request, "assignments/assignment_detail.html", context)
+
+
+@login_required
+@require_POST
+def assignment_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get(request, pk)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        form_error_messages(request, form)
+        return _back(assignment.pk)
+    data = form.cleaned_data
+
+    def step() -> None:
+        period = services.extend(
+            request.user,
+            assignment,
+            data["new_end"],
+            hlr_trained_on=data["hlr_trained_on"],
+            reason=data["reason"],
+        )
+        messages.success(
+            request,
+            _("The assignment is extended to %(end)s at %(price)s SEK/h (price list %(version)s).")
+            % {"end": period.ends_on, "price": period.hourly_price_sek, "version": period.price_list.version},
+        )
+
+    _run(request, step)
+    return _back(assignment.pk)
+
+
+@login_required
+@require_POST
+def assignment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get(request, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        form_error_messages(request, form)
+        return _back(assignment.pk)
+    data = form.cleaned_data
+
+    def step() -> None:
+        charge = services.cancel(request.user, assignment, data["effective_on"], data["reason"])
+        if charge.charge_sek:
+            text = _(
+                "The assignment is cancelled from %(date)s. The notice was %(notice)d days, shorter than "
+                "%(required)d: the charge is %(charge)s SEK."
+            ) % {
+                "date": data["effective_on"],
+                "notice": charge.notice_days,
+                "required": charge.required_notice_days,
+                "charge": charge.charge_sek,
+            }
+        else:
+            text = _("The assignment is cancelled from %(date)s, without a charge.") % {
+                "date": data["effective_on"]
+            }
+        messages.success(request, text)
+
+    _run(request, step)
+    return _back(assignment.pk)
+
+
+def _run(request: HttpRequest, step: Callable[[], None]) -> None:
+    """Run a step; its refusal is shown as an error (its success message is set by the step)."""
+    try:
+        step()
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+
+
+@login_required
+@require_POST
+def time_report_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        TimeReport.objects.visible_to(request.user).select_related("assignment__unit"), pk=pk
+    )
+    form = DecideForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    if request.POST.get("action") == "return":
+        run_step(
+            request,
+            lambda: services.return_time_report(request.user, report, comment),
+            _("The time report for %(week)s is returned to the supplier.") % {"week": report.iso_week},
+        )
+    else:
+        run_step(
+            request,
+            lambda: services.approve_time_report(request.user, report, comment),
+            _("The time report for %(week)s is approved.") % {"week": report.iso_week},
+        )
+    return _back(report.assignment_id)
+
+
+@login_required
+def time_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get(request, pk)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            _("Assignment"),
+            _("Week"),
+            _("Status"),
+            _("Date"),
+            _("Worked hours"),
+            _("On-call hours"),
+            _("Inconvenient hours"),
+            _("Hourly price (SEK)"),
+            _("Flags"),
+        ]
+    )
+    for report in _reports(assignment):
+        for day in report.days.all():
+            writer.writerow(
+                [
+                    assignment.pk,
+                    report.iso_week,
+                    report.get_status_display(),
+                    day.date.isoformat(),
+                    day.normal_hours,
+                    day.on_call_hours,
+                    day.unsocial_hours,
+                    services.hourly_price_on(assignment, day.date),
+                    " ".join(report.flags),
+                ]
+            )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assignment-{assignment.pk}-time-reports.csv"'
+    return response
+
+
+# --- the supplier portal ------------------------------------------------------------------------------
+
+
+def _require_supplier(request: HttpRequest) -> None:
+    if not is_supplier_user(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def supplier_list(request: HttpRequest) -> HttpResponse:
+    _require_supplier(request)
+    page, query = paginate(request, _assignments(request).order_by("-starts_on", "pk"))
+    return render(request, "assignments/supplier_list.html", {"page": page, "query": query})
+
+
+def _week_form_page(
+    request: HttpRequest, assignment: Assignment, form: TimeReportForm, report: TimeReport | None
+) -> HttpResponse:
+    context = {
+        "assignment": assignment,
+        "form": form,
+        "report": report,
+        "last_day": services.last_day(assignment),
+        "reports": _reports(assignment),
+    }
+    return render(request, "assignments/time_report_form.html", context)
+
+
+@login_required
+def time_report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supplier(request)
+    assignment = _get(request, pk)
+    if request.method == "POST":
+        form = TimeReportForm(request.POST)
+        if form.is_valid():
+            try:
+                report = services.submit_time_report(
+                    request.user, assignment, form.cleaned_data["week"], form.days()
+                )
+            except services.WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("The time report for %(week)s is submitted.") % {"week": report.iso_week}
+                )
+                return redirect("assignments:detail", pk=assignment.pk)
+    else:
+        form = TimeReportForm(
+            initial={"week": request.GET.get("week") or services.monday_of(assignment.starts_on)}
+        )
+    return _week_form_page(request, assignment, form, None)
+
+
+@login_required
+def time_report_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_supplier(request)
+    report = get_object_or_404(TimeReport.objects.visible_to(request.user), pk=pk)
+    assignment = _get(request, report.assignment_id)
+    if report.status != TimeReportStatus.RETURNED:
+        messages.error(request, _("Only a returned time report can be corrected."))
+        return redirect("assignments:detail", pk=assignment.pk)
+    if request.method == "POST":
+        form = TimeReportForm(request.POST, fixed_week=report.week)
+        if form.is_valid():
+            try:
+                services.resubmit_time_report(request.user, report, form.days())
+            except services.WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("The time report for %(week)s is submitted again.") % {"week": report.iso_week}
+                )
+                return redirect("assignments:detail", pk=assignment.pk)
+    else:
+        initial: dict[str, Any] = {}
+        for day in report.days.all():
+            index = (day.date - report.week).days
+            initial[f"d{index}_normal"] = day.normal_hours
+            initial[f"d{index}_on_call"] = day.on_call_hours
+            initial[f"d{index}_unsocial"] = day.unsocial_hours
+        form = TimeReportForm(initial=initial, fixed_week=report.week)
+    return _week_form_page(request, assignment, form, report)
