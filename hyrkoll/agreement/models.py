@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hyrkoll.lib.dates import shift_months
 from hyrkoll.lib.orgno import validate_org_no
 from hyrkoll.lib.scoping import ScopedManager, ScopedQuerySet
 from hyrkoll.organisation.models import ZONE_VALIDATORS
@@ -102,22 +103,11 @@ class AgreementExtension(models.Model):
         others = agreement.extensions.exclude(pk=self.pk)
         if others.filter(new_end_date__gte=self.new_end_date).exists():
             raise ValidationError({"new_end_date": _("A later extension already exists.")})
-        max_end = _add_months(agreement.ends_on, agreement.max_extension_months)
+        max_end = shift_months(agreement.ends_on, agreement.max_extension_months)
         if self.new_end_date > max_end:
             raise ValidationError(
                 {"new_end_date": _("The agreement allows extensions up to %(date)s.") % {"date": max_end}}
             )
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 class SubArea(models.Model):
@@ -633,6 +623,13 @@ class AgreementParameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_key_display()} = {self.value} ({self.valid_from})"
+
+    @classmethod
+    def value_in_force(cls, key: str, on: datetime.date, default: Decimal) -> Decimal:
+        """The value of ``key`` on ``on`` under the agreement in force then, or ``default``."""
+        agreement = FrameworkAgreement.objects.filter(starts_on__lte=on).order_by("-starts_on").first()
+        value = cls.value_on(agreement, key, on) if agreement else None
+        return value if value is not None else default
 
     @classmethod
     def value_on(cls, agreement: FrameworkAgreement, key: str, on: datetime.date) -> Decimal | None:

@@ -7,7 +7,6 @@ message for the user when the step is not allowed (nothing is changed then).
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hyrkoll.agreement.models import AgreementParameter, FrameworkAgreement, ParameterKey, SupplierAdmission
+from hyrkoll.agreement.models import AgreementParameter, ParameterKey, SupplierAdmission
 from hyrkoll.agreement.pricing import NoAgreementPrice, quote
 from hyrkoll.assignments import permissions
 from hyrkoll.assignments.models import (
@@ -34,9 +33,9 @@ from hyrkoll.assignments.models import (
 )
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
-from hyrkoll.ordering.checks import _months_before
+from hyrkoll.lib.dates import shift_months
 from hyrkoll.ordering.models import Offer
-from hyrkoll.ordering.workflow import WorkflowError
+from hyrkoll.ordering.workflow import WorkflowError, latest_call_off_end, max_call_off_months
 
 CENT = Decimal("0.01")
 HOURS_PER_DAY = Decimal(24)
@@ -47,22 +46,12 @@ __all__ = ["WorkflowError", "extend", "cancel", "submit_time_report", "resubmit_
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _parameter(key: str, on: datetime.date, default: Decimal) -> Decimal:
-    agreement = FrameworkAgreement.objects.filter(starts_on__lte=on).order_by("-starts_on").first()
-    value = AgreementParameter.value_on(agreement, key, on) if agreement else None
-    return value if value is not None else default
-
-
-def _months_after(day: datetime.date, months: int) -> datetime.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+_parameter = AgreementParameter.value_in_force
 
 
 def latest_end_allowed(assignment: Assignment) -> datetime.date:
     """The last day the assignment may run: ``max_call_off_months`` from its original start."""
-    months = int(_parameter(ParameterKey.MAX_CALL_OFF_MONTHS, assignment.starts_on, Decimal(12)))
-    return _months_after(assignment.starts_on, months) - datetime.timedelta(days=1)
+    return latest_call_off_end(assignment.starts_on)
 
 
 def _user(actor: Any) -> Any:
@@ -127,7 +116,7 @@ def _hlr_problem(trained_on: datetime.date | None, on: datetime.date) -> str:
     months = int(_parameter(ParameterKey.HLR_VALID_MONTHS, on, Decimal(12)))
     if trained_on > timezone.localdate():
         return _("The CPR/HLR training date is in the future.")
-    if trained_on < _months_before(on, months):
+    if trained_on < shift_months(on, -months):
         return _(
             "CPR/HLR training on %(date)s is more than %(months)d months before the extension starts "
             "(%(start)s); give a new training date."
@@ -169,7 +158,7 @@ def extend(
         )
     limit = latest_end_allowed(stored)
     if new_end > limit:
-        months = int(_parameter(ParameterKey.MAX_CALL_OFF_MONTHS, stored.starts_on, Decimal(12)))
+        months = max_call_off_months(stored.starts_on)
         raise WorkflowError(
             _(
                 "An assignment may be at most %(months)d months long including extensions: "

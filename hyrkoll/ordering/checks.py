@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hyrkoll.agreement.models import AgreementParameter, FrameworkAgreement, ParameterKey
+from hyrkoll.agreement.models import AgreementParameter, ParameterKey
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.consultants.models import ConsultantCredential, FormerEmployee, LicenceRegisterEntry
+from hyrkoll.lib.dates import shift_months
 from hyrkoll.ordering.models import CheckCode, Offer, OfferCheck
 
 
@@ -26,23 +27,11 @@ class CheckResult:
 
 
 def _months_before(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return shift_months(day, -months)
 
 
 def _parameter(key: str, on: datetime.date, default: int) -> int:
-    agreement = FrameworkAgreement.objects.filter(starts_on__lte=on).order_by("-starts_on").first()
-    if agreement is None:
-        return default
-    value: Decimal | None = AgreementParameter.value_on(agreement, key, on)
-    return int(value) if value is not None else default
+    return int(AgreementParameter.value_in_force(key, on, Decimal(default)))
 
 
 def check_complete(offer: Offer, on: datetime.date) -> CheckResult:

@@ -7,7 +7,6 @@ raises :class:`WorkflowError` with a message for the user when the step is not a
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +30,7 @@ from hyrkoll.agreement.pricing import NoAgreementPrice, quote
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
+from hyrkoll.lib.dates import shift_months
 from hyrkoll.ordering import permissions
 from hyrkoll.ordering.checks import run_checks
 from hyrkoll.ordering.models import (
@@ -115,10 +115,7 @@ def _agreement_on(day: datetime.date) -> FrameworkAgreement | None:
     return FrameworkAgreement.objects.filter(starts_on__lte=day).order_by("-starts_on").first()
 
 
-def _parameter(key: str, day: datetime.date, default: Decimal) -> Decimal:
-    agreement = _agreement_on(day)
-    value = AgreementParameter.value_on(agreement, key, day) if agreement else None
-    return value if value is not None else default
+_parameter = AgreementParameter.value_in_force
 
 
 def sub_area_of(need: Need) -> SubArea:
@@ -147,14 +144,17 @@ def price_need(need: Need) -> None:
     need.estimated_cost_sek = price.cost(need.starts_on, need.ends_on, need.hours_per_week)
 
 
+def max_call_off_months(starts_on: datetime.date) -> int:
+    return int(_parameter(ParameterKey.MAX_CALL_OFF_MONTHS, starts_on, Decimal(12)))
+
+
+def latest_call_off_end(starts_on: datetime.date) -> datetime.date:
+    """The last day a call-off starting ``starts_on`` may run, extensions included."""
+    return shift_months(starts_on, max_call_off_months(starts_on)) - datetime.timedelta(days=1)
+
+
 def max_call_off_days(need: Need) -> int:
-    months = int(_parameter(ParameterKey.MAX_CALL_OFF_MONTHS, need.starts_on, Decimal(12)))
-    end = need.starts_on
-    month_index = end.month - 1 + months
-    year, month = end.year + month_index // 12, month_index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    limit = datetime.date(year, month, min(end.day, last_day)) - datetime.timedelta(days=1)
-    return (limit - need.starts_on).days + 1
+    return (latest_call_off_end(need.starts_on) - need.starts_on).days + 1
 
 
 @transaction.atomic
@@ -191,8 +191,10 @@ def save_draft(actor: Any, need: Need) -> Need:
 
 def _check_length(need: Need) -> None:
     if need.length_days > max_call_off_days(need):
-        months = int(_parameter(ParameterKey.MAX_CALL_OFF_MONTHS, need.starts_on, Decimal(12)))
-        raise WorkflowError(_("A call-off may be at most %(months)d months long.") % {"months": months})
+        raise WorkflowError(
+            _("A call-off may be at most %(months)d months long.")
+            % {"months": max_call_off_months(need.starts_on)}
+        )
 
 
 @transaction.atomic

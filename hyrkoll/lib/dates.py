@@ -1,0 +1,15 @@
+"""Calendar arithmetic shared by the agreement's rules (call-off length, HLR, karens, extensions)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+
+def shift_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (or earlier, if negative), clamped to the month's last day:
+    31 January + 1 month = 28/29 February."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
