@@ -83,6 +83,36 @@ def record(
     )
 
 
+def record_many(
+    actor: Any,
+    action: str,
+    objects: list[models.Model],
+    after: Any,
+    reason: str = "",
+) -> list[AuditEvent]:
+    """Append one event per object in a single insert (a file of many invoices); ``after(obj)``
+    gives each event's data."""
+    if not objects:
+        return []
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    content_type = ContentType.objects.get_for_model(objects[0], for_concrete_model=True)
+    events = [
+        AuditEvent(
+            actor=user,
+            actor_name=user.get_username() if user else "system",
+            action=action,
+            content_type=content_type,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:300],
+            region_id=_region_id_of(obj),
+            after=after(obj),
+            reason=reason,
+        )
+        for obj in objects
+    ]
+    return AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
 def record_deletion(actor: Any, obj: models.Model, reason: str = "") -> list[AuditEvent]:
     """Record the deletion of ``obj`` and of every row that the delete cascades to.
 
