@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "hyrkoll.ordering",
     "hyrkoll.assignments",
     "hyrkoll.governance",
+    "hyrkoll.compliance",
     "hyrkoll.demo",
 ]
 

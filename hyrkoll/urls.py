@@ -22,6 +22,7 @@ urlpatterns = [
     path("consultants/", include("hyrkoll.consultants.urls")),
     path("follow-up/", include("hyrkoll.followup.urls")),
     path("governance/", include("hyrkoll.governance.urls")),
+    path("compliance/", include("hyrkoll.compliance.urls")),
     path("api/v1/", include("hyrkoll.api.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/", admin.site.urls),

@@ -30,6 +30,7 @@ from hyrkoll.agreement.pricing import NoAgreementPrice, quote
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
+from hyrkoll.compliance.suspensions import is_suspended, suspended_supplier_ids
 from hyrkoll.lib.dates import shift_months
 from hyrkoll.ordering import permissions
 from hyrkoll.ordering.checks import run_checks
@@ -461,8 +462,17 @@ def off_agreement_figures(need: Need) -> OffAgreementFigures:
 
 
 def admitted_suppliers(sub_area: SubArea, on: datetime.date) -> list[Supplier]:
+    """The suppliers admitted to ``sub_area`` on ``on``, less those suspended that day."""
     supplier_ids = SupplierAdmission.objects.in_force(on).filter(sub_area=sub_area).values("supplier_id")
-    return list(Supplier.objects.filter(pk__in=supplier_ids).order_by("name"))
+    suppliers = Supplier.objects.filter(pk__in=supplier_ids).exclude(pk__in=suspended_supplier_ids(on))
+    return list(suppliers.order_by("name"))
+
+
+def _refuse_if_suspended(supplier: Supplier, on: datetime.date) -> None:
+    if is_suspended(supplier, on):
+        raise WorkflowError(
+            _("%(supplier)s is suspended from the agreement on %(date)s.") % {"supplier": supplier, "date": on}
+        )
 
 
 @transaction.atomic
@@ -524,6 +534,7 @@ def submit_offer(actor: Any, call_off: CallOff, offer: Offer) -> Offer:
         raise WorkflowError(_("Only supplier users make offers."))
     if not call_off.recipients.filter(supplier_id=actor.supplier_id).exists():
         raise WorkflowError(_("The call-off was not sent to your company."))
+    _refuse_if_suspended(actor.supplier, timezone.localdate())
     call_off = CallOff.objects.select_for_update().get(pk=call_off.pk)
     if call_off.status != CallOffStatus.OPEN:
         raise WorkflowError(_("The call-off is closed."))
@@ -613,6 +624,7 @@ def _award_checked(actor: Any, offer: Offer, deviation_reason: str) -> Assignmen
         raise WorkflowError(
             _("%(supplier)s is no longer admitted to the agreement.") % {"supplier": offer.supplier}
         )
+    _refuse_if_suspended(offer.supplier, today)
     ranking = ranked_offers(call_off)
     if ranking and ranking[0].pk != offer.pk and not deviation_reason.strip():
         raise WorkflowError(
