@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hyrkoll.rules",
     "hyrkoll.ordering",
     "hyrkoll.assignments",
+    "hyrkoll.invoicing",
     "hyrkoll.governance",
     "hyrkoll.compliance",
     "hyrkoll.demo",

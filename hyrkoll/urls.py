@@ -17,6 +17,7 @@ urlpatterns = [
     path("audit/", include("hyrkoll.audit.urls")),
     path("ordering/", include("hyrkoll.ordering.urls")),
     path("assignments/", include("hyrkoll.assignments.urls")),
+    path("invoices/", include("hyrkoll.invoicing.urls")),
     path("rules/", include("hyrkoll.rules.urls")),
     path("pool/", include("hyrkoll.pool.urls")),
     path("consultants/", include("hyrkoll.consultants.urls")),

@@ -7,7 +7,14 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from hyrkoll.api import followup_views, governance_views, ordering_views, procurement_views, views
+from hyrkoll.api import (
+    followup_views,
+    governance_views,
+    invoicing_views,
+    ordering_views,
+    procurement_views,
+    views,
+)
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="api-region")
@@ -32,6 +39,9 @@ router.register("action-plans", governance_views.ActionPlanViewSet, basename="ap
 router.register(
     "steering-decisions", governance_views.SteeringDecisionViewSet, basename="api-steering-decision"
 )
+router.register("assignments", invoicing_views.AssignmentViewSet, basename="api-assignment")
+router.register("time-reports", invoicing_views.TimeReportViewSet, basename="api-time-report")
+router.register("invoices", invoicing_views.InvoiceViewSet, basename="api-invoice")
 router.register("procurements", procurement_views.ProcurementViewSet, basename="api-procurement")
 
 urlpatterns = [

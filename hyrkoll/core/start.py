@@ -98,6 +98,13 @@ CALL_OFF_UNIT = Section(
         Link(_("Call-offs"), "ordering:call_offs", _("Published call-offs with deadlines and offers.")),
         Link(_("Internal staffing pool"), "pool:members", _("Own staff who can be placed before hiring.")),
         Link(
+            _("Invoices to check"),
+            "invoicing:list",
+            _("Invoices with open deviations against the agreement and the approved time."),
+            query="status=received&deviations=open",
+        ),
+        Link(_("Import an invoice file"), "invoicing:import", _("Invoices received as CSV or Excel.")),
+        Link(
             _("Verify credentials"),
             "consultants:credentials",
             _("Offered consultants' licences and evidence."),
@@ -150,6 +157,8 @@ SUPPLIER = Section(
             _("Open call-offs first; offer named consultants."),
         ),
         Link(_("Our consultants"), "consultants:mine", _("Consultants with verified credentials.")),
+        Link(_("Send an invoice"), "invoicing:create", _("Invoice approved time at the agreement's price.")),
+        Link(_("Our invoices"), "invoicing:list", _("Each invoice's control and the region's decision.")),
     ),
 )
 

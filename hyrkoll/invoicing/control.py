@@ -169,7 +169,9 @@ class _Pricer:
         if kind == LineKind.HOURS:
             return period.hourly_price_sek if period else assignment.hourly_price_sek
         if kind == LineKind.TRAVEL_FLAT_RATE:
-            value = period.travel_supplement_sek_per_week if period else assignment.travel_supplement_sek_per_week
+            value = (
+                period.travel_supplement_sek_per_week if period else assignment.travel_supplement_sek_per_week
+            )
             return value or None
         price_list_id = period.price_list_id if period else assignment.price_list_id
         sub_area = assignment.level.sub_area_code
@@ -217,7 +219,9 @@ def _consume(context: _Context, line: InvoiceLine) -> None:
     if assignment is None or line.priced_quantity <= 0:
         return
     part = time_part(line.kind)
-    inside = [d for d in days_of(line.date_from, line.date_to) if assignment.starts_on <= d <= last_day(assignment)]
+    inside = [
+        d for d in days_of(line.date_from, line.date_to) if assignment.starts_on <= d <= last_day(assignment)
+    ]
     _allocate(context.approved[(assignment.pk, part)], _units(part, inside), line.priced_quantity)
 
 
@@ -228,7 +232,9 @@ def _check_line(
 
     def deviation(kind: str, amount: Decimal, text: str) -> None:
         deviations.append(
-            InvoiceDeviation(invoice=invoice, line=line, kind=kind, amount_sek=money(amount), description=text)
+            InvoiceDeviation(
+                invoice=invoice, line=line, kind=kind, amount_sek=money(amount), description=text
+            )
         )
 
     line.priced_quantity = ZERO
@@ -324,7 +330,10 @@ def check(invoices: list[Invoice], lines: dict[int, list[InvoiceLine]]) -> dict[
     deviations per invoice index, unsaved. Other stored invoices count only as already invoiced time
     and already used numbers."""
     assignment_ids = {
-        aid for rows in lines.values() for line in rows if (aid := assignment_id_of(line.assignment_ref)) is not None
+        aid
+        for rows in lines.values()
+        for line in rows
+        if (aid := assignment_id_of(line.assignment_ref)) is not None
     }
     context = _load(assignment_ids)
     pricer = _Pricer(context)

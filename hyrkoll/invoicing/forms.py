@@ -50,8 +50,12 @@ class PortalInvoiceForm(forms.Form):
             self.fields[f"l{index}_assignment"] = forms.ChoiceField(
                 label=_("Assignment"), choices=[("", "—"), *assignments], required=False
             )
-            self.fields[f"l{index}_date_from"] = forms.CharField(label=_("From"), required=False, widget=DATE_WIDGET)
-            self.fields[f"l{index}_date_to"] = forms.CharField(label=_("To"), required=False, widget=DATE_WIDGET)
+            self.fields[f"l{index}_date_from"] = forms.CharField(
+                label=_("From"), required=False, widget=DATE_WIDGET
+            )
+            self.fields[f"l{index}_date_to"] = forms.CharField(
+                label=_("To"), required=False, widget=DATE_WIDGET
+            )
             self.fields[f"l{index}_kind"] = forms.ChoiceField(label=_("Kind"), choices=kinds, required=False)
             for name, label in (
                 ("quantity", _("Quantity")),
@@ -59,13 +63,17 @@ class PortalInvoiceForm(forms.Form):
                 ("amount_sek", _("Amount (SEK)")),
             ):
                 self.fields[f"l{index}_{name}"] = forms.CharField(
-                    label=label, required=False, max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+                    label=label,
+                    required=False,
+                    max_length=30,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 )
 
     def line_rows(self) -> list[tuple[int, list[Any]]]:
         """For the template: each line's bound fields."""
         return [
-            (index, [self[f"l{index}_{name}"] for name in LINE_FIELDS]) for index in range(1, PORTAL_LINES + 1)
+            (index, [self[f"l{index}_{name}"] for name in LINE_FIELDS])
+            for index in range(1, PORTAL_LINES + 1)
         ]
 
     def raw_lines(self) -> list[tuple[int, dict[str, str]]]:

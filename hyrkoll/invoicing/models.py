@@ -77,7 +77,9 @@ class InvoiceFile(models.Model):
         verbose_name = _("invoice file")
         verbose_name_plural = _("invoice files")
         constraints = [
-            models.UniqueConstraint(fields=["region", "sha256"], name="%(app_label)s_%(class)s_once_per_region")
+            models.UniqueConstraint(
+                fields=["region", "sha256"], name="%(app_label)s_%(class)s_once_per_region"
+            )
         ]
 
     def __str__(self) -> str:
@@ -115,7 +117,9 @@ class Invoice(models.Model):
         _("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.RECEIVED
     )
     invoiced_sek = models.DecimalField(_("invoiced (SEK)"), max_digits=14, decimal_places=2, default=0)
-    expected_sek = models.DecimalField(_("per the agreement (SEK)"), max_digits=14, decimal_places=2, default=0)
+    expected_sek = models.DecimalField(
+        _("per the agreement (SEK)"), max_digits=14, decimal_places=2, default=0
+    )
     deviation_sek = models.DecimalField(_("deviation (SEK)"), max_digits=14, decimal_places=2, default=0)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
@@ -158,7 +162,9 @@ class InvoiceLine(models.Model):
     scope_region_path = "invoice__region"
     scope_supplier_path = "invoice__supplier"
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice"))
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice")
+    )
     line_no = models.PositiveIntegerField(_("line"))
     source_row = models.PositiveIntegerField(_("row in the file"), null=True, blank=True)
     assignment_ref = models.CharField(_("assignment as invoiced"), max_length=50)
@@ -181,7 +187,9 @@ class InvoiceLine(models.Model):
     agreement_price_sek = models.DecimalField(
         _("agreement price (SEK)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    expected_sek = models.DecimalField(_("per the agreement (SEK)"), max_digits=14, decimal_places=2, default=0)
+    expected_sek = models.DecimalField(
+        _("per the agreement (SEK)"), max_digits=14, decimal_places=2, default=0
+    )
 
     objects = ScopedQuerySet.as_manager()
 

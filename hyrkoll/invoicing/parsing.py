@@ -115,7 +115,9 @@ def kind_names() -> dict[str, str]:
     for language in ("en", "sv"):
         with translation.override(language):
             names.update({fold(str(label)): value for value, label in LineKind.choices})
-    names.update({"": LineKind.HOURS, "timmar": LineKind.HOURS, "tid": LineKind.HOURS, "jour": LineKind.ON_CALL})
+    names.update(
+        {"": LineKind.HOURS, "timmar": LineKind.HOURS, "tid": LineKind.HOURS, "jour": LineKind.ON_CALL}
+    )
     return names
 
 
@@ -336,7 +338,14 @@ class LineChecker:
             )
         if self.errors.total != before:
             return None
-        assert date_from and date_to and kind and quantity is not None and price is not None and amount is not None
+        assert (
+            date_from
+            and date_to
+            and kind
+            and quantity is not None
+            and price is not None
+            and amount is not None
+        )
         return ParsedLine(row, ref, date_from, date_to, kind, quantity, price, amount)
 
 
@@ -428,7 +437,10 @@ def read_file(data: bytes, filename: str = "") -> tuple[list[ParsedInvoice], Err
                     shown.setdefault(name, name)
                 continue
             count += 1
-            row = {name: (values[position] if position < len(values) else None) for name, position in index.items()}
+            row = {
+                name: (values[position] if position < len(values) else None)
+                for name, position in index.items()
+            }
             org_raw = tabular.cell_text(row["supplier_org_no"])
             supplier = None
             try:

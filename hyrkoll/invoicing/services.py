@@ -227,10 +227,13 @@ def submit(
     known = {
         a.pk: a.region_id
         for a in Assignment.objects.filter(
-            supplier=supplier, pk__in={control.assignment_id_of(line.assignment_ref) for line in lines} - {None}
+            supplier=supplier,
+            pk__in={control.assignment_id_of(line.assignment_ref) for line in lines} - {None},
         )
     }
-    regions = {known[aid] for line in lines if (aid := control.assignment_id_of(line.assignment_ref)) in known}
+    regions = {
+        known[aid] for line in lines if (aid := control.assignment_id_of(line.assignment_ref)) in known
+    }
     if region is None:
         if len(regions) > 1:
             errors.add(None, "", "", _("all lines of an invoice must be assignments in the same region."))
@@ -250,7 +253,8 @@ def _lock(invoice: Invoice) -> Invoice:
     stored = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if stored.status != InvoiceStatus.RECEIVED:
         raise WorkflowError(
-            _("The invoice is '%(status)s'; it can no longer be changed.") % {"status": stored.get_status_display()}
+            _("The invoice is '%(status)s'; it can no longer be changed.")
+            % {"status": stored.get_status_display()}
         )
     return stored
 
@@ -355,7 +359,9 @@ def recheck(actor: Any, invoice: Invoice) -> Invoice:
     before = {"deviation_sek": str(stored.deviation_sek), "expected_sek": str(stored.expected_sek)}
     InvoiceDeviation.objects.filter(invoice=stored).delete()
     for deviation in found:
-        earlier = accepted.get((deviation.line.pk if deviation.line else None, deviation.kind, deviation.amount_sek))
+        earlier = accepted.get(
+            (deviation.line.pk if deviation.line else None, deviation.kind, deviation.amount_sek)
+        )
         if earlier is not None:
             deviation.accepted_at = earlier.accepted_at
             deviation.accepted_by_id = earlier.accepted_by_id

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from hyrkoll.followup.exports import SEK, SIGNED_SEK, TEXT, Column, Table
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation, InvoiceLine
 
+
 def invoices_table(invoices: Iterable[Invoice]) -> Table:
     return Table(
         name="invoices",

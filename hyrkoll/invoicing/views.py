@@ -4,6 +4,7 @@ invoice is a 404."""
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,8 +22,8 @@ from hyrkoll.assignments.models import Assignment
 from hyrkoll.governance import exports
 from hyrkoll.invoicing import permissions, services, tables
 from hyrkoll.invoicing.forms import DecideForm, ImportForm, PortalInvoiceForm, ReasonForm
-from hyrkoll.invoicing.parsing import parse_number
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation, InvoiceLine, InvoiceSource, InvoiceStatus
+from hyrkoll.invoicing.parsing import parse_number
 from hyrkoll.ordering.permissions import is_supplier_user
 from hyrkoll.ordering.views.common import paginate, run_step
 
@@ -85,7 +86,10 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 def _totals(rows: QuerySet[Invoice]) -> dict[str, Any]:
     return rows.order_by().aggregate(
-        invoiced=Sum("invoiced_sek"), expected=Sum("expected_sek"), deviation=Sum("deviation_sek"), count=Count("pk")
+        invoiced=Sum("invoiced_sek"),
+        expected=Sum("expected_sek"),
+        deviation=Sum("deviation_sek"),
+        count=Count("pk"),
     )
 
 
@@ -191,7 +195,9 @@ def invoice_import(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(
                         request,
-                        _("%(invoices)d invoices with %(lines)d lines imported; %(skipped)d were already received.")
+                        _(
+                            "%(invoices)d invoices with %(lines)d lines imported; %(skipped)d were already received."
+                        )
                         % {
                             "invoices": len(result.received.created),
                             "lines": result.record.lines if result.record else 0,
@@ -224,10 +230,8 @@ def _with_amounts(lines: list[tuple[int, dict[str, str]]]) -> list[tuple[int, di
         if not values["amount_sek"]:
             quantity, price = parse_number(values["quantity"]), parse_number(values["unit_price_sek"])
             if quantity is not None and price is not None:
-                try:
+                with contextlib.suppress(InvalidOperation):
                     values["amount_sek"] = str((quantity * price).quantize(Decimal("0.01")))
-                except InvalidOperation:
-                    pass
     return lines
 
 
@@ -255,7 +259,9 @@ def invoice_create(request: HttpRequest) -> HttpResponse:
         else:
             invoice = (received.created or received.already_received)[0]
             if received.created:
-                messages.success(request, _("Invoice %(number)s is sent to the region.") % {"number": invoice.number})
+                messages.success(
+                    request, _("Invoice %(number)s is sent to the region.") % {"number": invoice.number}
+                )
             else:
                 messages.info(request, _("This invoice was already sent; nothing changed."))
             return redirect("invoicing:detail", pk=invoice.pk)

@@ -70,7 +70,9 @@ def send(
     region_key: str = "region_a",
 ) -> services.Received:
     parsed = ParsedInvoice(flow[supplier_key], number, datetime.date(2026, 1, 15), None, lines)
-    return services.receive(flow[f"supplier_user_{supplier_key[-1]}"], flow[region_key], [parsed], InvoiceSource.API)
+    return services.receive(
+        flow[f"supplier_user_{supplier_key[-1]}"], flow[region_key], [parsed], InvoiceSource.API
+    )
 
 
 def deviations_of(invoice: Invoice) -> dict[str, Decimal]:

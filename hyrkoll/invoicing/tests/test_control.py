@@ -23,7 +23,9 @@ def price(assignment: Assignment) -> Decimal:
     return assignment.hourly_price_sek
 
 
-def test_a_clean_invoice_matches_the_agreement_and_is_approved(flow: dict[str, Any], assignment: Assignment) -> None:
+def test_a_clean_invoice_matches_the_agreement_and_is_approved(
+    flow: dict[str, Any], assignment: Assignment
+) -> None:
     week = first_monday(assignment)
     report_week(flow, assignment, week, [8, 8, 8, 8, 8, 0, 0])
     received = send(flow, "F-1", [line(assignment, week, week + D(days=6), 40, price(assignment))])
@@ -38,7 +40,9 @@ def test_a_clean_invoice_matches_the_agreement_and_is_approved(flow: dict[str, A
     assert invoice.status == InvoiceStatus.APPROVED
 
 
-def test_wrong_price_is_the_difference_on_the_approved_hours(flow: dict[str, Any], assignment: Assignment) -> None:
+def test_wrong_price_is_the_difference_on_the_approved_hours(
+    flow: dict[str, Any], assignment: Assignment
+) -> None:
     week = first_monday(assignment)
     report_week(flow, assignment, week, [8, 8, 8, 8, 8, 0, 0])
     invoiced_price = price(assignment) + 100
@@ -55,7 +59,9 @@ def test_an_amount_that_is_not_quantity_times_price_is_a_wrong_price(
     week = first_monday(assignment)
     report_week(flow, assignment, week, [8, 8, 8, 8, 8, 0, 0])
     correct = 40 * price(assignment)
-    invoice = send(flow, "F-3", [line(assignment, week, week + D(days=6), 40, price(assignment), correct + 10)])
+    invoice = send(
+        flow, "F-3", [line(assignment, week, week + D(days=6), 40, price(assignment), correct + 10)]
+    )
     deviation = invoice.created[0].deviations.get()
     assert deviation.kind == DeviationKind.WRONG_PRICE and deviation.amount_sek == Decimal(10)
     assert "not quantity × unit price" in deviation.description
@@ -121,7 +127,9 @@ def test_hours_reported_on_days_outside_the_period_within_a_week(
     if week == start:  # make the assignment start on a Wednesday
         Assignment.objects.filter(pk=assignment.pk).update(starts_on=start + D(days=2))
         assignment.refresh_from_db()
-        assignment_services.AssignmentPeriod.objects.filter(assignment=assignment).update(starts_on=start + D(days=2))
+        assignment_services.AssignmentPeriod.objects.filter(assignment=assignment).update(
+            starts_on=start + D(days=2)
+        )
     days_before = (assignment.starts_on - week).days
     hours = [8] * 5 + [0, 0]
     report_week(flow, assignment, week, hours)
@@ -149,7 +157,10 @@ def test_another_suppliers_assignment_is_unknown(flow: dict[str, Any], assignmen
     week = first_monday(assignment)
     report_week(flow, assignment, week, [8, 8, 8, 8, 8, 0, 0])
     invoice = send(
-        flow, "B-1", [line(assignment, week, week + D(days=6), 40, price(assignment))], supplier_key="supplier_b"
+        flow,
+        "B-1",
+        [line(assignment, week, week + D(days=6), 40, price(assignment))],
+        supplier_key="supplier_b",
     ).created[0]
     assert set(deviations_of(invoice)) == {DeviationKind.UNKNOWN_ASSIGNMENT}
 
@@ -169,7 +180,9 @@ def test_a_duplicate_number_and_the_same_invoice_twice(flow: dict[str, Any], ass
     assert Invoice.objects.filter(number="F-12").count() == 2
 
 
-def test_on_call_is_priced_from_the_price_list_supplement(flow: dict[str, Any], assignment: Assignment) -> None:
+def test_on_call_is_priced_from_the_price_list_supplement(
+    flow: dict[str, Any], assignment: Assignment
+) -> None:
     week = first_monday(assignment)
     report_week(flow, assignment, week, [8, 8, 8, 8, 8, 0, 0], on_call=[0, 0, 0, 0, 0, 10, 0])
     p = price(assignment)
@@ -219,7 +232,9 @@ def test_an_extension_is_priced_with_its_own_period(flow: dict[str, Any], assign
 def test_accepting_needs_a_reason_and_is_audited(flow: dict[str, Any], assignment: Assignment) -> None:
     week = first_monday(assignment)
     report_week(flow, assignment, week, [8, 8, 8, 8, 8, 0, 0])
-    invoice = send(flow, "F-15", [line(assignment, week, week + D(days=6), 40, price(assignment) + 1)]).created[0]
+    invoice = send(
+        flow, "F-15", [line(assignment, week, week + D(days=6), 40, price(assignment) + 1)]
+    ).created[0]
     deviation = invoice.deviations.get()
     controller = flow["call_off_unit"]
     with pytest.raises(services.WorkflowError, match="open"):
@@ -242,7 +257,9 @@ def test_accepting_needs_a_reason_and_is_audited(flow: dict[str, Any], assignmen
         services.reject(controller, invoice, "För sent")
 
 
-def test_the_units_manager_may_decide_but_not_another_region(flow: dict[str, Any], assignment: Assignment) -> None:
+def test_the_units_manager_may_decide_but_not_another_region(
+    flow: dict[str, Any], assignment: Assignment
+) -> None:
     week = first_monday(assignment)
     report_week(flow, assignment, week, [8, 8, 8, 8, 8, 0, 0])
     invoice = send(flow, "F-16", [line(assignment, week, week + D(days=6), 40, price(assignment))]).created[0]
@@ -260,10 +277,14 @@ def test_rejection_needs_a_comment(flow: dict[str, Any], assignment: Assignment)
         services.reject(flow["call_off_unit"], invoice, "")
     services.reject(flow["call_off_unit"], invoice, "Timmarna är inte godkända")
     invoice.refresh_from_db()
-    assert invoice.status == InvoiceStatus.REJECTED and invoice.decision_comment == "Timmarna är inte godkända"
+    assert (
+        invoice.status == InvoiceStatus.REJECTED and invoice.decision_comment == "Timmarna är inte godkända"
+    )
 
 
-def test_the_sum_of_the_deviations_explains_the_difference(flow: dict[str, Any], assignment: Assignment) -> None:
+def test_the_sum_of_the_deviations_explains_the_difference(
+    flow: dict[str, Any], assignment: Assignment
+) -> None:
     """Several deviations on one line: invoiced = expected + outside + unapproved + wrong price."""
     start = assignment.starts_on
     week = first_monday(assignment)
