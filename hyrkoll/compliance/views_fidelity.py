@@ -19,7 +19,7 @@ from hyrkoll.compliance import fidelity, permissions
 from hyrkoll.compliance.fidelity import THROUGH, WITH_DISPENSATION, WITHOUT_DISPENSATION, Fidelity, OutsideRow
 from hyrkoll.compliance.forms import FidelityFilterForm
 from hyrkoll.compliance.views_common import require_region_or_nation
-from hyrkoll.followup.exports import MONTH, PCT, SEK
+from hyrkoll.followup.exports import PCT, SEK
 from hyrkoll.governance import exports
 from hyrkoll.governance.exports import Column, Table
 from hyrkoll.organisation.models import Region
@@ -70,8 +70,8 @@ def month_table(result: Fidelity, where: str) -> Table:
         name="months",
         caption=_("Contract fidelity per month, %(where)s") % {"where": where},
         sheet=_("Per month"),
-        columns=[Column(_("Month"), MONTH), *_share_columns()],
-        rows=[[month, *_share_values(shares)] for month, shares in result.by_month.items()],
+        columns=[Column(_("Month")), *_share_columns()],
+        rows=[[f"{month:%Y-%m}", *_share_values(shares)] for month, shares in result.by_month.items()],
         footer=[[_("Total"), *_share_values(result.total)]] if result.by_month else [],
     )
 

@@ -90,7 +90,9 @@ def test_count_covers_twelve_months_and_skips_withdrawn(cast: dict[str, Any]) ->
 
 
 def test_the_parameter_in_force_decides(cast: dict[str, Any]) -> None:
-    agreement = FrameworkAgreement.objects.filter(starts_on__lte=timezone.localdate()).order_by("-starts_on").first()
+    agreement = (
+        FrameworkAgreement.objects.filter(starts_on__lte=timezone.localdate()).order_by("-starts_on").first()
+    )
     AgreementParameter.objects.create(
         agreement=agreement, key=ParameterKey.DEVIATIONS_BEFORE_PENALTY, value=5,
         valid_from=timezone.localdate() - D(days=1),
@@ -108,7 +110,9 @@ def test_withdrawing_twice_is_refused(cast: dict[str, Any]) -> None:
         services.withdraw_deviation(cast["call_off_unit"], deviation, "Fel igen")
 
 
-@pytest.mark.parametrize("who", ["supplier_user_a", "orderer_a", "controller_a", "call_off_unit_b", "coordinator"])
+@pytest.mark.parametrize(
+    "who", ["supplier_user_a", "orderer_a", "controller_a", "call_off_unit_b", "coordinator"]
+)
 def test_only_the_regions_call_off_unit_or_admin_records(cast: dict[str, Any], who: str) -> None:
     with pytest.raises(WorkflowError, match="Only the region's call-off unit"):
         record(cast, who=who)
@@ -149,7 +153,9 @@ def test_record_through_the_form(cast: dict[str, Any], client_for: Callable[...,
     )  # fmt: skip
     deviation = SupplierDeviation.objects.get()
     assert response.status_code == 302 and deviation.kind == DeviationKind.MISSING_DELIVERY
-    response = client.post(reverse("compliance:deviation_withdraw", args=[deviation.pk]), {"reason": "Dubblett"})
+    response = client.post(
+        reverse("compliance:deviation_withdraw", args=[deviation.pk]), {"reason": "Dubblett"}
+    )
     deviation.refresh_from_db()
     assert deviation.is_withdrawn
 
@@ -185,7 +191,9 @@ def test_withdrawal_without_reason_is_refused(cast: dict[str, Any], client_for: 
     assert not deviation.is_withdrawn
 
 
-def test_isolation_between_regions_and_suppliers(cast: dict[str, Any], client_for: Callable[..., Any]) -> None:
+def test_isolation_between_regions_and_suppliers(
+    cast: dict[str, Any], client_for: Callable[..., Any]
+) -> None:
     deviation = record(cast)
     detail = reverse("compliance:deviation_detail", args=[deviation.pk])
     for who in ("admin_b", "call_off_unit_b", "supplier_user_b"):
