@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from hyrkoll.api import (
+    compliance_views,
     followup_views,
     governance_views,
     invoicing_views,
@@ -43,6 +44,11 @@ router.register("assignments", invoicing_views.AssignmentViewSet, basename="api-
 router.register("time-reports", invoicing_views.TimeReportViewSet, basename="api-time-report")
 router.register("invoices", invoicing_views.InvoiceViewSet, basename="api-invoice")
 router.register("procurements", procurement_views.ProcurementViewSet, basename="api-procurement")
+router.register(
+    "supplier-deviations", compliance_views.SupplierDeviationViewSet, basename="api-supplier-deviation"
+)
+router.register("suspensions", compliance_views.SuspensionViewSet, basename="api-suspension")
+router.register("direct-purchases", compliance_views.DirectPurchaseViewSet, basename="api-direct-purchase")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
@@ -56,5 +62,6 @@ urlpatterns = [
     path("trend/", followup_views.TrendView.as_view(), name="api-trend"),
     path("targets/", followup_views.TargetListView.as_view(), name="api-targets"),
     path("bemanningstrend/", followup_views.BemanningstrendView.as_view(), name="api-bemanningstrend"),
+    path("contract-fidelity/", compliance_views.ContractFidelityView.as_view(), name="api-contract-fidelity"),
     *router.urls,
 ]
