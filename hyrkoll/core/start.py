@@ -249,6 +249,45 @@ GOVERNANCE = Section(
 )
 
 
+def compliance_section(user: Any) -> Section | None:
+    """Supplier deviations and suspensions for everyone in scope; direct purchases and contract
+    fidelity for the regions and the national level (``hyrkoll.compliance``)."""
+    scope = getattr(user, "scope", None)
+    if scope == Scope.SUPPLIER:
+        return Section(
+            _("Deviations and suspensions"),
+            (
+                Link(
+                    _("Deviations about your company"), "compliance:deviations", _("Recorded by the regions.")
+                ),
+                Link(_("Suspensions"), "compliance:suspensions", _("Decided by the national coordinator.")),
+            ),
+        )
+    if scope not in (Scope.REGION, Scope.NATIONAL) and not getattr(user, "is_superuser", False):
+        return None
+    return Section(
+        _("Compliance with the agreement"),
+        (
+            Link(
+                _("Supplier deviations"),
+                "compliance:deviations",
+                _("Per supplier, with the escalation step towards a contractual penalty."),
+            ),
+            Link(_("Suspensions"), "compliance:suspensions", _("Suppliers that receive no call-offs.")),
+            Link(
+                _("Direct purchases"),
+                "compliance:purchases",
+                _("Purchases outside the agreement against the direct-award threshold."),
+            ),
+            Link(
+                _("Contract fidelity"),
+                "compliance:fidelity",
+                _("The share of hired-staff cost that went through the agreement."),
+            ),
+        ),
+    )
+
+
 def start_sections(user: object) -> list[Section]:
     """Sections for the user's start page, most specific first."""
     sections: list[Section] = ordering_sections(user)
@@ -257,6 +296,9 @@ def start_sections(user: object) -> list[Section]:
         sections.append(follow_up)
     if getattr(user, "is_coordinator", False):
         sections.append(COORDINATOR)
+    compliance = compliance_section(user)
+    if compliance is not None:
+        sections.append(compliance)
     if getattr(user, "scope", None) in (Scope.REGION, Scope.NATIONAL):
         sections.append(GOVERNANCE)
     if getattr(user, "scope", None) == Scope.REGION:

@@ -234,3 +234,11 @@ def test_exports(cast: dict[str, Any], client_for: Callable[..., Any]) -> None:
     assert csv["Content-Type"].startswith("text/csv") and "Bemanning A AB" in csv.content.decode("utf-8-sig")
     xlsx = client.get(reverse("compliance:deviations"), {"format": "xlsx"})
     assert xlsx["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_start_page_links(cast: dict[str, Any], client_for: Callable[..., Any]) -> None:
+    region = client_for(cast["controller_a"]).get(reverse("start")).content.decode()
+    for name in ("deviations", "suspensions", "purchases", "fidelity"):
+        assert reverse(f"compliance:{name}") in region
+    supplier = client_for(cast["supplier_user_a"]).get(reverse("start")).content.decode()
+    assert reverse("compliance:deviations") in supplier and reverse("compliance:fidelity") not in supplier
