@@ -33,6 +33,7 @@ from hyrkoll.agreement.reference import AGREEMENT
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.audit.services import record
 from hyrkoll.consultants.models import Consultant
+from hyrkoll.demo.compliance import load_compliance_demo
 from hyrkoll.demo.costs import cost_rows
 from hyrkoll.demo.data import ACCESSIONS, NOTE, PASSWORD, SOURCE
 from hyrkoll.demo.followup import load_followup_demo
@@ -145,6 +146,7 @@ def load_demo_data(
         load_ordering_demo(random.Random(f"{seed}-ordering"), today, summary)
         load_governance_demo(random.Random(f"{seed}-governance"), today, summary)
         load_procurement_demo(random.Random(f"{seed}-procurement"), today, summary.counts)
+        load_compliance_demo(random.Random(f"{seed}-compliance"), today, summary)
         record(None, AuditAction.IMPORT, suppliers[1], reason=f"Demo data loaded (seed {seed})")
     return summary
 
