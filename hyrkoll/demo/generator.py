@@ -39,6 +39,7 @@ from hyrkoll.demo.data import ACCESSIONS, NOTE, PASSWORD, SOURCE
 from hyrkoll.demo.followup import load_followup_demo
 from hyrkoll.demo.governance import load_governance_demo
 from hyrkoll.demo.governance_procurement import load_procurement_demo
+from hyrkoll.demo.invoicing import load_invoicing_demo
 from hyrkoll.demo.ordering import load_ordering_demo, quiet_mail
 from hyrkoll.demo.organisation import MunicipalityInfo, RegionOrgPlan, plan_region_organisation
 from hyrkoll.demo.suppliers import SupplierPlan, plan_suppliers
@@ -144,6 +145,7 @@ def load_demo_data(
         load_followup_demo(random.Random(f"{seed}-followup"), today, summary.counts)
         # Needs and call-offs in every state, through the ordering workflow (hyrkoll.demo.ordering).
         load_ordering_demo(random.Random(f"{seed}-ordering"), today, summary)
+        load_invoicing_demo(random.Random(f"{seed}-invoicing"), today, summary.counts)
         load_governance_demo(random.Random(f"{seed}-governance"), today, summary)
         load_procurement_demo(random.Random(f"{seed}-procurement"), today, summary.counts)
         load_compliance_demo(random.Random(f"{seed}-compliance"), today, summary)

@@ -41,7 +41,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -66,6 +65,7 @@ from hyrkoll.followup.models import (
     SupplierCostEntry,
 )
 from hyrkoll.lib import tabular
+from hyrkoll.lib.bulk import insert_rows as _insert
 from hyrkoll.lib.orgno import normalise_org_no
 from hyrkoll.organisation.models import Region
 
@@ -74,7 +74,6 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 PROGRESS_EVERY = 50_000
-BATCH_SIZE = 5000  # rows per INSERT batch
 MAX_ERRORS = 1000  # stored and shown; the rest are counted
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -814,31 +813,6 @@ def _reject(record: CostImport, errors: list[dict[str, Any]], lines: int) -> Cos
     record.finished_at = timezone.now()
     record.save()
     return record
-
-
-def _insert(model: type[models.Model], field_names: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
-    """Insert value tuples: with COPY on PostgreSQL, else with one prepared statement per batch of
-    BATCH_SIZE rows (``executemany``).
-
-    ``bulk_create`` builds a model instance and compiles the SQL for every row, which made it ten
-    times slower than reading the file; these models have no signals or save() logic to skip.
-    """
-    meta = model._meta
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in field_names)
-    table = quote(meta.db_table)
-    iterator = iter(rows)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in iterator:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(field_names))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-        while batch := list(islice(iterator, BATCH_SIZE)):
-            cursor.executemany(sql, batch)
 
 
 def _insert_entries(kind: FileKind, record: CostImport, parsed: Parsed, region_ids: dict[str, int]) -> None:

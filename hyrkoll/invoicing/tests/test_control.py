@@ -305,3 +305,16 @@ def test_the_sum_of_the_deviations_explains_the_difference(
         DeviationKind.OUTSIDE_PERIOD: 8 * p,
     }
     assert invoice.invoiced_sek == invoice.expected_sek + sum(found.values())
+
+
+def test_a_rejection_can_count_as_an_invoice_error_against_the_supplier(
+    flow: dict[str, Any], assignment: Assignment
+) -> None:
+    from hyrkoll.compliance.models import SupplierDeviation
+
+    week = first_monday(assignment)
+    invoice = send(flow, "F-19", [line(assignment, week, week + D(days=6), 40, price(assignment))]).created[0]
+    services.reject(flow["verksamhetschef"], invoice, "Ingen godkänd tid", record_supplier_deviation=True)
+    recorded = SupplierDeviation.objects.get()
+    assert recorded.supplier == flow["supplier_a"] and recorded.region == flow["region_a"]
+    assert recorded.kind == "invoice_error" and "F-19" in recorded.description
