@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hyrkoll.assignments import permissions, services
+from hyrkoll.assignments import permissions, services, tables
 from hyrkoll.assignments.forms import CancelForm, DecideForm, ExtendForm, TimeReportForm
 from hyrkoll.assignments.models import (
     Assignment,
@@ -28,6 +28,7 @@ from hyrkoll.assignments.models import (
     TimeReportDay,
     TimeReportStatus,
 )
+from hyrkoll.governance import exports
 from hyrkoll.ordering.permissions import is_supplier_user
 from hyrkoll.ordering.views.common import form_error_messages, paginate, run_step
 
@@ -36,6 +37,16 @@ def _assignments(request: HttpRequest) -> QuerySet[Assignment]:
     return Assignment.objects.visible_to(request.user).select_related(
         "consultant", "supplier", "unit", "region", "level", "price_list"
     )
+
+
+def _export(request: HttpRequest, rows: QuerySet[Assignment]) -> HttpResponse | None:
+    """``?format=csv|xlsx`` → the assignments; with ``&table=time`` their time reports day by day."""
+    fmt = exports.requested_format(request)
+    if fmt is None:
+        return None
+    if request.GET.get("table") == "time":
+        return exports.download([tables.time_table(rows)], fmt, "time-reports")
+    return exports.download([tables.assignments_table(rows)], fmt, "assignments")
 
 
 def _get(request: HttpRequest, pk: int) -> Assignment:
@@ -64,6 +75,9 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in AssignmentStatus.values:
         rows = rows.filter(status=status)
+    export = _export(request, rows)
+    if export is not None:
+        return export
     page, query = paginate(request, rows)
     context = {"page": page, "query": query, "status": status, "statuses": AssignmentStatus.choices}
     return render(request, "assignments/assignment_list.html", context)
@@ -235,7 +249,11 @@ def _require_supplier(request: HttpRequest) -> None:
 @login_required
 def supplier_list(request: HttpRequest) -> HttpResponse:
     _require_supplier(request)
-    page, query = paginate(request, _assignments(request).order_by("-starts_on", "pk"))
+    rows = _assignments(request).order_by("-starts_on", "pk")
+    export = _export(request, rows)
+    if export is not None:
+        return export
+    page, query = paginate(request, rows)
     return render(request, "assignments/supplier_list.html", {"page": page, "query": query})
 
 

@@ -135,3 +135,38 @@ def test_supplier_reports_and_manager_decides(flow: dict[str, Any], assignment: 
     assert csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 8 and lines[1].split(",")[3] == week.isoformat()
+
+
+def test_exports_of_assignments_and_time(flow: dict[str, Any], assignment: Assignment) -> None:
+    import csv as csv_module
+    import io
+
+    from openpyxl import load_workbook
+
+    week = services.monday_of(assignment.starts_on) + D(days=7)
+    services.submit_time_report(
+        flow["supplier_user_a"], assignment, week, {week + D(days=i): (8, 0, 0) for i in range(5)}
+    )
+    region = client_for(flow["call_off_unit"])
+    rows = list(
+        csv_module.reader(
+            io.StringIO(
+                region.get(reverse("assignments:list"), {"format": "csv"}).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert rows[0][:3] == ["Assignment", "Region", "Supplier"] and rows[1][0] == str(assignment.pk)
+    assert rows[1][12] == f"{assignment.hourly_price_sek:.2f}"
+    workbook = load_workbook(
+        io.BytesIO(region.get(reverse("assignments:list"), {"format": "xlsx", "table": "time"}).content)
+    )
+    days = list(workbook["Time reports"].iter_rows(values_only=True))
+    assert len(days) == 1 + 7 and days[1][5] == week.isoformat() and days[1][6] == "8.00"
+    supplier = client_for(flow["supplier_user_a"])
+    supplier_rows = supplier.get(reverse("assignments:supplier_list"), {"format": "csv", "table": "time"})
+    assert len(supplier_rows.content.decode("utf-8-sig").strip().splitlines()) == 8
+    for other in ("admin_b", "supplier_user_b"):
+        client = client_for(flow[other])
+        name = "assignments:supplier_list" if other.startswith("supplier") else "assignments:list"
+        body = client.get(reverse(name), {"format": "csv", "table": "time"}).content.decode("utf-8-sig")
+        assert len(body.strip().splitlines()) == 1  # the header only
