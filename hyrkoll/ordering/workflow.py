@@ -471,7 +471,8 @@ def admitted_suppliers(sub_area: SubArea, on: datetime.date) -> list[Supplier]:
 def _refuse_if_suspended(supplier: Supplier, on: datetime.date) -> None:
     if is_suspended(supplier, on):
         raise WorkflowError(
-            _("%(supplier)s is suspended from the agreement on %(date)s.") % {"supplier": supplier, "date": on}
+            _("%(supplier)s is suspended from the agreement on %(date)s.")
+            % {"supplier": supplier, "date": on}
         )
 
 
