@@ -239,8 +239,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Hyrkoll API",
     "DESCRIPTION": (
         "API for suppliers' and regions' systems: the framework agreement register (sub-areas, "
-        "admitted suppliers, price lists, zones) and, in later versions, call-offs, offers, time "
-        "reports, invoices and costs. Authenticate with `Authorization: Token <key>`; every user "
+        "admitted suppliers, price lists, zones), needs, call-offs, offers, assignments, time reports, "
+        "invoices, costs and the follow-up. Authenticate with `Authorization: Token <key>`; every user "
         "sees exactly what the web app shows them."
     ),
     "VERSION": "1",
@@ -249,6 +249,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"InvoiceLineKindEnum": "hyrkoll.invoicing.models.LineKind"},
 }
 
 # Follow-up imports: a web upload is imported by the job worker (`hyrkoll run_jobs --loop`); in a

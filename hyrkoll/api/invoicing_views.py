@@ -50,7 +50,7 @@ class AssignmentPeriodSerializer(serializers.ModelSerializer):
         ]
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentRecordSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     supplier = serializers.SlugRelatedField(slug_field="org_no", read_only=True)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -227,7 +227,7 @@ class AssignmentViewSet(ScopedReadOnlyViewSet):
     """Assignments with their priced periods (the awarded one and each extension)."""
 
     model = Assignment
-    serializer_class = AssignmentSerializer
+    serializer_class = AssignmentRecordSerializer
 
     def scoped_queryset(self) -> QuerySet[Any]:
         return (

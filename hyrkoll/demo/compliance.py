@@ -9,9 +9,10 @@
 - Direct purchases: every approved dispensation for a purchase outside the agreement is registered
   as carried out; region 14 also has one found without a dispensation.
 - A supplier ledger for region 14 (``followup.SupplierCostEntry``, one import) that yields all three
-  contract-fidelity classes. The workflow refuses needs that start in the past, so the demo's
-  assignments and purchases lie in the coming months; the ledger is dated in the same months
-  (at most six, from the first assignment) so that the lines can match them.
+  contract-fidelity classes, for the months from the first assignment up to the current one. The
+  workflow refuses needs that start in the past, so the assignments the invoice demo moved back in
+  time (``hyrkoll.demo.invoicing``) are the ones worked so far; one approved dispensation in region
+  14 is moved back the same way, so that its direct purchase has run too.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from hyrkoll.audit.services import record
 from hyrkoll.compliance import services
 from hyrkoll.compliance.fidelity import month_end
 from hyrkoll.compliance.models import DeviationKind, DirectPurchase
+from hyrkoll.demo.invoicing import shift_need
 from hyrkoll.demo.users import login_prefix
 from hyrkoll.followup.models import CostImport, CostProfession, ImportKind, ImportStatus, SupplierCostEntry
 from hyrkoll.lib.orgno import with_check_digit
@@ -186,7 +188,8 @@ def _ledger(rng: random.Random, suspended: Supplier | None, summary: DemoSummary
     if not assignments:
         return 0
     first = min(a.starts_on for a in assignments).replace(day=1)
-    months = [m for m in _months(first, max(a.ends_on for a in assignments + purchases)) if m < _shift(first)]
+    last = min(max(a.ends_on for a in assignments + purchases), timezone.localdate())
+    months = [m for m in _months(first, last) if m < _shift(first)]
     care_units = list(
         OrgUnit.objects.filter(region=region, kind=OrgUnitKind.CARE_UNIT).select_related("care_area")
     )
@@ -271,6 +274,15 @@ def load_compliance_demo(rng: random.Random, today: datetime.date, summary: Demo
     summary.counts["supplier deviations"], penalised = _deviations(rng, timezone.localdate())
     suspended = _suspension(now, {penalised.pk} if penalised else set())
     summary.counts["suspensions"] = 1 if suspended else 0
+    dispensation = (
+        Need.objects.filter(region__code=VGR, outside_agreement=True, status=NeedStatus.APPROVED)
+        .order_by("pk")
+        .first()
+    )
+    if dispensation is not None:
+        shift_need(
+            dispensation, (dispensation.starts_on - (timezone.localdate() - datetime.timedelta(weeks=6))).days
+        )
     summary.counts["direct purchases with dispensation"] = _purchases(now)
     _ledger(rng, suspended, summary)
     summary.counts["direct purchases without dispensation"] = DirectPurchase.objects.filter(

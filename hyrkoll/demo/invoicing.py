@@ -23,6 +23,7 @@ from hyrkoll.accounts.models import Scope, User
 from hyrkoll.assignments import permissions as assignment_permissions
 from hyrkoll.assignments import services as assignment_services
 from hyrkoll.assignments.models import Assignment, AssignmentPeriod, AssignmentStatus, TimeReport
+from hyrkoll.demo.ordering import _local
 from hyrkoll.invoicing import services as invoice_services
 from hyrkoll.invoicing.models import Invoice, InvoiceSource
 from hyrkoll.invoicing.parsing import ParsedInvoice, ParsedLine
@@ -47,6 +48,8 @@ D = datetime.timedelta
 def shift_need(need: Need, days: int) -> None:
     """Move an awarded need, its history and its assignment ``days`` back in time."""
     delta = D(days=days)
+    call_off = CallOff.objects.filter(need=need).first()
+    old_deadline = _local(call_off.response_deadline) if call_off else ""
     Need.objects.filter(pk=need.pk).update(
         starts_on=F("starts_on") - delta,
         ends_on=F("ends_on") - delta,
@@ -62,6 +65,11 @@ def shift_need(need: Need, days: int) -> None:
         response_deadline=F("response_deadline") - delta,
         closed_at=F("closed_at") - delta,
     )
+    if call_off is not None:  # "… offers by <deadline>" names the new deadline
+        call_off.refresh_from_db()
+        for event in NeedEvent.objects.filter(need=need, text__contains=old_deadline):
+            event.text = event.text.replace(old_deadline, _local(call_off.response_deadline))
+            event.save(update_fields=["text"])
     CallOffRecipient.objects.filter(call_off__need=need).update(notified_at=F("notified_at") - delta)
     Offer.objects.filter(call_off__need=need).update(
         hlr_trained_on=F("hlr_trained_on") - delta,

@@ -22,6 +22,7 @@ from pytest_django import DjangoDbBlocker
 from hyrkoll.accounts.models import ROLES_BY_SCOPE, DecisionLevel, Role, RoleAssignment, Scope, User
 from hyrkoll.agreement.models import Price, RegionAccession, Supplier, SupplierAdmission
 from hyrkoll.assignments.models import Assignment
+from hyrkoll.compliance.models import DirectPurchase
 from hyrkoll.audit.models import AuditEvent
 from hyrkoll.consultants.models import Consultant, FormerEmployee, LicenceRegisterEntry
 from hyrkoll.demo.costs import cost_rows
@@ -328,7 +329,11 @@ def test_histories_lie_in_the_past_in_order(demo: DemoSummary) -> None:
         moments = [event.at for event in sorted(need.events.all(), key=lambda e: e.pk)]
         assert moments == sorted(moments), need
         assert need.created_at == moments[0]
-        assert need.starts_on > timezone.localdate()
+        worked = Assignment.objects.filter(call_off__need=need, time_reports__isnull=False).exists()
+        purchased = need.outside_agreement and DirectPurchase.objects.filter(need=need).exists()
+        # Only the needs moved back for the invoice and contract-fidelity demos have started.
+        if need.starts_on <= timezone.localdate():
+            assert worked or purchased, need
         assert need.events.all()[0].kind == EventKind.CREATED
     open_call_offs = CallOff.objects.filter(status=CallOffStatus.OPEN)
     assert open_call_offs.filter(response_deadline__gt=now).exists()
@@ -384,3 +389,24 @@ def test_every_region_has_an_action_plan_and_steering_decisions(demo: DemoSummar
         assert all(need.region_id == decision.region_id for need in decision.needs.all())
         assert all(plan.region_id == decision.region_id for plan in decision.plans.all())
     assert SteeringDecision.objects.filter(needs__isnull=False).exists()
+
+
+def test_invoices_clean_and_with_every_deviation(demo: DemoSummary) -> None:
+    from hyrkoll.invoicing.models import DeviationKind, Invoice, InvoiceStatus
+
+    assert demo.counts["invoices"] == Invoice.objects.count() >= 8
+    for region in ("14", "01"):
+        invoices = Invoice.objects.filter(region__code=region)
+        kinds = set(invoices.values_list("deviations__kind", flat=True)) - {None}
+        assert kinds == set(DeviationKind.values), region
+        clean = invoices.filter(deviations=None)
+        assert clean.filter(status=InvoiceStatus.APPROVED).exists()
+        assert clean.filter(status=InvoiceStatus.RECEIVED).exists()
+        for invoice in clean:
+            assert invoice.invoiced_sek == invoice.expected_sek > 0
+    # Every invoiced hour of an approved invoice has approved time behind it.
+    for invoice in Invoice.objects.filter(status=InvoiceStatus.APPROVED):
+        for line in invoice.lines.all():
+            assert line.priced_quantity == line.quantity and line.assignment.time_reports.filter(
+                status="approved"
+            )
