@@ -22,8 +22,8 @@ from pytest_django import DjangoDbBlocker
 from hyrkoll.accounts.models import ROLES_BY_SCOPE, DecisionLevel, Role, RoleAssignment, Scope, User
 from hyrkoll.agreement.models import Price, RegionAccession, Supplier, SupplierAdmission
 from hyrkoll.assignments.models import Assignment
-from hyrkoll.compliance.models import DirectPurchase
 from hyrkoll.audit.models import AuditEvent
+from hyrkoll.compliance.models import DirectPurchase
 from hyrkoll.consultants.models import Consultant, FormerEmployee, LicenceRegisterEntry
 from hyrkoll.demo.costs import cost_rows
 from hyrkoll.demo.generator import DemoSummary, load_demo_data
