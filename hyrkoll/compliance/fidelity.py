@@ -17,6 +17,12 @@ is put in one class:
     (spending that bypassed Hyrkoll), an unknown unit code, or a direct purchase registered as made
     without a dispensation.
 
+Lines through the agreement are also matched against Hyrkoll's *approved invoices* (lines of
+invoices approved for payment, by region, supplier and the month of the line's first day; not per
+unit, since a ledger may book one invoice on a unit above the assignment's). Where the ledger holds
+more than the approved invoices, the difference is listed: money paid to an agreement supplier that
+no approved invoice in Hyrkoll explains (an invoice paid past the control).
+
 Cost: a fixed handful of queries whatever the number of ledger lines (lines, suppliers, admissions,
 units, assignments, direct purchases); the matching is done in memory with sets.
 """
@@ -37,6 +43,7 @@ from hyrkoll.agreement.models import Supplier, SupplierAdmission
 from hyrkoll.assignments.models import Assignment, AssignmentStatus
 from hyrkoll.compliance.models import DirectPurchase
 from hyrkoll.followup.models import SupplierCostEntry
+from hyrkoll.invoicing.models import InvoiceLine, InvoiceStatus
 from hyrkoll.organisation.models import OrgUnit, Region
 
 THROUGH = "through"
@@ -128,11 +135,30 @@ class OutsideRow:
 
 
 @dataclass
+class InvoiceGap:
+    """Ledger cost through the agreement beyond the approved invoices, for one supplier and month."""
+
+    region_code: str
+    org_no: str
+    supplier_name: str
+    unit_codes: str  # the units the ledger booked the cost on
+    month: datetime.date
+    ledger: Decimal
+    invoiced: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.ledger - self.invoiced
+
+
+@dataclass
 class Fidelity:
     total: Shares = field(default_factory=Shares)
     by_month: dict[datetime.date, Shares] = field(default_factory=lambda: defaultdict(Shares))
     by_region: dict[str, Shares] = field(default_factory=lambda: defaultdict(Shares))
     outside: list[OutsideRow] = field(default_factory=list)
+    invoice_gaps: list[InvoiceGap] = field(default_factory=list)
+    through_invoiced: Decimal = Decimal(0)  # approved invoices behind the lines through the agreement
     lines: int = 0
 
     def outside_of(self, cls: str) -> list[OutsideRow]:
@@ -242,6 +268,22 @@ def compute(
         for m in _months_between(max(starts_on, first), min(ends_on, last)):
             dispensed.add((region_id, org_no, m))
 
+    # (region, supplier, month) → approved invoice amounts.
+    invoiced: dict[tuple[int, int, datetime.date], Decimal] = defaultdict(Decimal)
+    for region_id, supplier_id, date_from, amount in (
+        InvoiceLine.objects.filter(
+            invoice__status=InvoiceStatus.APPROVED,
+            invoice__region_id__in=region_ids,
+            invoice__supplier_id__in=supplier_ids,
+            assignment__isnull=False,
+            date_from__range=(first, last),
+        )
+        .order_by()
+        .values_list("invoice__region_id", "invoice__supplier_id", "date_from", "amount_sek")
+    ):
+        invoiced[region_id, supplier_id, date_from.replace(day=1)] += amount
+    through: dict[tuple[int, int, datetime.date], tuple[str, set[str], Decimal]] = {}
+
     outside: dict[tuple[str, str, int, str, str], OutsideRow] = {}
     for region_id, period, org_no, unit_code, amount in lines:
         supplier_id = suppliers.get(org_no)
@@ -261,6 +303,10 @@ def compute(
         result.by_month[period].add(cls, amount)
         result.by_region[code_of[region_id]].add(cls, amount)
         if cls == THROUGH:
+            key_through = (region_id, supplier_id, period)
+            _org, codes, before = through.get(key_through, (org_no, set(), Decimal(0)))
+            codes.add(unit_code)
+            through[key_through] = (org_no, codes, before + amount)
             continue
         key = (cls, reason, region_id, org_no, unit_code)
         row = outside.get(key)
@@ -276,6 +322,15 @@ def compute(
             )
         row.amount += amount
         row.months.add(period)
+    for (region_id, supplier_id, period), (org_no, codes, ledger) in through.items():
+        approved = invoiced.get((region_id, supplier_id, period), Decimal(0))
+        result.through_invoiced += min(approved, ledger)
+        if ledger > approved:
+            units = ", ".join(sorted(code or "–" for code in codes))
+            result.invoice_gaps.append(
+                InvoiceGap(code_of[region_id], org_no, names.get(org_no, ""), units, period, ledger, approved)
+            )
+    result.invoice_gaps.sort(key=lambda g: (-g.difference, g.org_no, g.month))
     result.by_month = dict(sorted(result.by_month.items()))
     result.by_region = dict(sorted(result.by_region.items()))
     result.outside = sorted(outside.values(), key=lambda r: (r.cls, -r.amount, r.org_no, r.unit_code))

@@ -19,7 +19,7 @@ from hyrkoll.compliance import fidelity, permissions
 from hyrkoll.compliance.fidelity import THROUGH, WITH_DISPENSATION, WITHOUT_DISPENSATION, Fidelity, OutsideRow
 from hyrkoll.compliance.forms import FidelityFilterForm
 from hyrkoll.compliance.views_common import require_region_or_nation
-from hyrkoll.followup.exports import PCT, SEK
+from hyrkoll.followup.exports import MONTH, PCT, SEK
 from hyrkoll.governance import exports
 from hyrkoll.governance.exports import Column, Table
 from hyrkoll.organisation.models import Region
@@ -118,6 +118,37 @@ def outside_table(rows: list[OutsideRow], name: str, caption: str) -> Table:
     )
 
 
+def invoice_gap_table(result: Fidelity) -> Table:
+    return Table(
+        name="not-invoiced",
+        caption=_("Through the agreement, but not explained by approved invoices"),
+        sheet=_("Not invoiced in Hyrkoll"),
+        columns=[
+            Column(_("Supplier")),
+            Column(_("Organisation number")),
+            Column(_("Region")),
+            Column(_("Units in the ledger")),
+            Column(_("Month"), MONTH),
+            Column(_("Ledger amount (SEK)"), SEK),
+            Column(_("Approved invoices (SEK)"), SEK),
+            Column(_("Difference (SEK)"), SEK),
+        ],
+        rows=[
+            [
+                g.supplier_name,
+                g.org_no,
+                g.region_code,
+                g.unit_codes,
+                g.month,
+                g.ledger,
+                g.invoiced,
+                g.difference,
+            ]
+            for g in result.invoice_gaps
+        ],
+    )
+
+
 @login_required
 def fidelity_page(request: HttpRequest) -> HttpResponse:
     require_region_or_nation(request)
@@ -153,6 +184,7 @@ def fidelity_page(request: HttpRequest) -> HttpResponse:
             "without-dispensation",
             _("Outside the agreement, without dispensation"),
         ),
+        invoice_gap_table(result),
     ]
     fmt = exports.requested_format(request)
     if fmt:

@@ -186,3 +186,35 @@ def test_isolation(cast: dict[str, Any], ledger: dict[str, Any], client_for: Cal
         reverse("compliance:fidelity"), {"year": 2025, "region": "14"}
     )
     assert DIREKT in drill.content.decode()
+
+
+def test_cost_through_the_agreement_is_matched_against_approved_invoices(
+    cast: dict[str, Any], ledger: dict[str, Any]
+) -> None:
+    """April: 160 000 through supplier A. An approved invoice of 120 000 explains that much; a
+    received (not yet approved) one of 30 000 does not. The gap is 40 000."""
+    from hyrkoll.invoicing.models import Invoice, InvoiceLine, InvoiceStatus
+
+    assignment = ledger["assignment"]
+
+    def invoice(number: str, status: str, amount: int) -> None:
+        stored = Invoice.objects.create(
+            region=cast["region_a"], supplier=cast["supplier_a"], number=number,
+            invoice_date=datetime.date(2025, 5, 2), source="api", content_hash=number, status=status,
+        )  # fmt: skip
+        InvoiceLine.objects.create(
+            invoice=stored, line_no=1, assignment_ref=str(assignment.pk), assignment=assignment,
+            date_from=datetime.date(2025, 4, 7), date_to=datetime.date(2025, 4, 13), quantity=40,
+            unit_price_sek=Decimal(amount) / 40, amount_sek=amount,
+        )  # fmt: skip
+
+    assert [int(g.difference) for g in fidelity.compute([cast["region_a"]], 2025, month=4).invoice_gaps] == [
+        160_000
+    ]
+    invoice("F-1", InvoiceStatus.APPROVED, 120_000)
+    invoice("F-2", InvoiceStatus.RECEIVED, 30_000)
+    result = fidelity.compute([cast["region_a"]], 2025, month=4)
+    assert result.through_invoiced == Decimal(120_000)
+    (gap,) = result.invoice_gaps
+    assert (gap.org_no, gap.unit_codes, gap.month) == (cast["supplier_a"].org_no, "A-2, A-3, –", APRIL)
+    assert (int(gap.ledger), int(gap.invoiced), int(gap.difference)) == (160_000, 120_000, 40_000)
