@@ -35,7 +35,12 @@ from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.lib.dates import shift_months
 from hyrkoll.ordering.models import Offer
-from hyrkoll.ordering.workflow import WorkflowError, latest_call_off_end, max_call_off_months
+from hyrkoll.ordering.workflow import (
+    WorkflowError,
+    refuse_if_suspended,
+    latest_call_off_end,
+    max_call_off_months,
+)
 
 CENT = Decimal("0.01")
 HOURS_PER_DAY = Decimal(24)
@@ -172,7 +177,8 @@ def extend(
     if problem:
         raise WorkflowError(problem)
     sub_area_id = stored.call_off.sub_area_id
-    for day in {timezone.localdate(), start}:
+    for day in sorted({timezone.localdate(), start}):
+        refuse_if_suspended(stored.supplier, day)  # an extension is a new commitment to the supplier
         if (
             not SupplierAdmission.objects.in_force(day)
             .filter(supplier_id=stored.supplier_id, sub_area_id=sub_area_id)

@@ -468,7 +468,7 @@ def admitted_suppliers(sub_area: SubArea, on: datetime.date) -> list[Supplier]:
     return list(suppliers.order_by("name"))
 
 
-def _refuse_if_suspended(supplier: Supplier, on: datetime.date) -> None:
+def refuse_if_suspended(supplier: Supplier, on: datetime.date) -> None:
     if is_suspended(supplier, on):
         raise WorkflowError(
             _("%(supplier)s is suspended from the agreement on %(date)s.")
@@ -535,7 +535,7 @@ def submit_offer(actor: Any, call_off: CallOff, offer: Offer) -> Offer:
         raise WorkflowError(_("Only supplier users make offers."))
     if not call_off.recipients.filter(supplier_id=actor.supplier_id).exists():
         raise WorkflowError(_("The call-off was not sent to your company."))
-    _refuse_if_suspended(actor.supplier, timezone.localdate())
+    refuse_if_suspended(actor.supplier, timezone.localdate())
     call_off = CallOff.objects.select_for_update().get(pk=call_off.pk)
     if call_off.status != CallOffStatus.OPEN:
         raise WorkflowError(_("The call-off is closed."))
@@ -625,7 +625,7 @@ def _award_checked(actor: Any, offer: Offer, deviation_reason: str) -> Assignmen
         raise WorkflowError(
             _("%(supplier)s is no longer admitted to the agreement.") % {"supplier": offer.supplier}
         )
-    _refuse_if_suspended(offer.supplier, today)
+    refuse_if_suspended(offer.supplier, today)
     ranking = ranked_offers(call_off)
     if ranking and ranking[0].pk != offer.pk and not deviation_reason.strip():
         raise WorkflowError(

@@ -185,3 +185,17 @@ def test_cancellation_refusals(flow: dict[str, Any], assignment: Assignment) -> 
     with pytest.raises(WorkflowError, match="call-off unit"):
         services.cancel(flow["orderer_a"], assignment, today + D(days=40), "x")
     assert Assignment.objects.get(pk=assignment.pk).status == AssignmentStatus.ACTIVE
+
+
+def test_a_supplier_suspended_when_the_extension_starts_is_refused(
+    flow: dict[str, Any], assignment: Assignment
+) -> None:
+    from hyrkoll.compliance import services as compliance
+
+    end = assignment.ends_on
+    compliance.suspend(
+        flow["coordinator"], assignment.supplier, end + D(days=1), end + D(days=60), "Tre viten under året"
+    )
+    with pytest.raises(WorkflowError, match="suspended"):
+        services.extend(flow["call_off_unit"], assignment, end + D(days=5), reason="Fortsatt vakans")
+    assert Assignment.objects.get(pk=assignment.pk).ends_on == end
