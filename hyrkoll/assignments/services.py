@@ -37,9 +37,9 @@ from hyrkoll.lib.dates import shift_months
 from hyrkoll.ordering.models import Offer
 from hyrkoll.ordering.workflow import (
     WorkflowError,
-    refuse_if_suspended,
     latest_call_off_end,
     max_call_off_months,
+    refuse_if_suspended,
 )
 
 CENT = Decimal("0.01")
