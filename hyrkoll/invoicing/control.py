@@ -40,10 +40,10 @@ from hyrkoll.agreement.models import Supplement, SupplementUnit
 from hyrkoll.assignments.models import (
     Assignment,
     AssignmentPeriod,
-    AssignmentStatus,
     TimeReportDay,
     TimeReportStatus,
 )
+from hyrkoll.assignments.services import last_day
 from hyrkoll.invoicing.models import (
     DeviationKind,
     Invoice,
@@ -144,12 +144,6 @@ def _load(assignment_ids: set[int]) -> _Context:
         if status == TimeReportStatus.APPROVED:
             _add_day(approved, assignment_id, day)
     return _Context(assignments, periods, supplements, approved, reported)
-
-
-def last_day(assignment: Assignment) -> datetime.date:
-    if assignment.cancelled_from is not None and assignment.status == AssignmentStatus.CANCELLED:
-        return min(assignment.ends_on, assignment.cancelled_from - ONE_DAY)
-    return assignment.ends_on
 
 
 class _Pricer:

@@ -32,6 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hyrkoll.agreement.models import Supplier
+from hyrkoll.followup.importer import fold as fold_name
 from hyrkoll.invoicing.models import LineKind
 from hyrkoll.lib import tabular
 from hyrkoll.lib.orgno import normalise_org_no
@@ -102,11 +103,9 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 def fold(text: str) -> str:
-    """Lower case, Swedish letters folded to ASCII, spaces and hyphens as underscores."""
-    text = text.strip().lower().lstrip("\ufeff")
-    for swedish, plain in (("å", "a"), ("ä", "a"), ("ö", "o"), ("é", "e"), ("à", "a")):
-        text = text.replace(swedish, plain)
-    return "_".join(text.replace("-", " ").replace(".", " ").split())
+    """As the cost import folds names (lower case, å/ä/ö → a/a/o, spaces as underscores), and also
+    ``À-pris`` → ``a_pris`` and ``Fr.o.m.`` → ``fr_o_m``."""
+    return fold_name(text.replace(".", " ").replace("à", "a").replace("À", "A"))
 
 
 def kind_names() -> dict[str, str]:
