@@ -165,10 +165,11 @@ SUPPLIER = Section(
 
 def ordering_sections(user: Any) -> list[Section]:
     """The work queues and the ordering links of the user's roles."""
+    from hyrkoll.invoicing.queues import invoice_queues
     from hyrkoll.ordering.queues import queues_for
 
     sections: list[Section] = []
-    queues = queues_for(user)
+    queues = queues_for(user) + invoice_queues(user)
     if queues:
         sections.append(Section(_("Your work queues"), (), tuple(queues)))
     scope = getattr(user, "scope", None)

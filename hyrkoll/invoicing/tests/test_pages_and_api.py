@@ -17,6 +17,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from hyrkoll.assignments.models import Assignment, TimeReport, TimeReportStatus
+from hyrkoll.invoicing import services
 from hyrkoll.invoicing.models import DeviationKind, Invoice, InvoiceStatus
 from hyrkoll.invoicing.tests.conftest import D, first_monday, line, report_week, send
 
@@ -263,3 +264,16 @@ def test_schema_lists_the_new_endpoints(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     for path in ("/api/v1/invoices/", "/api/v1/time-reports/", "/api/v1/assignments/"):
         assert path in schema["paths"]
+
+
+def test_the_call_off_units_work_queues(flow: dict[str, Any], invoice: Invoice) -> None:
+    from hyrkoll.invoicing.queues import invoice_queues
+
+    counts = {queue.key: queue.count for queue in invoice_queues(flow["call_off_unit"])}
+    assert counts == {"invoices_deviating": 1, "invoices_clean": 0}
+    services.accept_deviation(flow["call_off_unit"], invoice.deviations.get(), "Avtalat")
+    counts = {queue.key: queue.count for queue in invoice_queues(flow["call_off_unit"])}
+    assert counts == {"invoices_deviating": 0, "invoices_clean": 1}
+    assert invoice_queues(flow["admin_b"]) == [] and invoice_queues(flow["supplier_user_a"]) == []
+    start = client_for(flow["call_off_unit"]).get("/").content.decode()
+    assert "Clean invoices to approve" in start
