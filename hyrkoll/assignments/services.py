@@ -59,10 +59,6 @@ def latest_end_allowed(assignment: Assignment) -> datetime.date:
     return latest_call_off_end(assignment.starts_on)
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def ensure_initial_period(assignment: Assignment) -> AssignmentPeriod:
     """The awarded period as a priced row (written by the award; idempotent)."""
     period, _created = AssignmentPeriod.objects.get_or_create(
@@ -228,7 +224,11 @@ def extend(
         "hlr_trained_on": hlr.isoformat() if hlr else None,
     }
     AssignmentEvent.objects.create(
-        assignment=stored, kind=AssignmentEventKind.EXTENSION, actor=_user(actor), reason=reason, data=data
+        assignment=stored,
+        kind=AssignmentEventKind.EXTENSION,
+        actor=audit.acting_user(actor),
+        reason=reason,
+        data=data,
     )
     audit.record(
         actor,
@@ -312,7 +312,11 @@ def cancel(
         "charge_sek": str(charge.charge_sek),
     }
     AssignmentEvent.objects.create(
-        assignment=stored, kind=AssignmentEventKind.CANCELLATION, actor=_user(actor), reason=reason, data=data
+        assignment=stored,
+        kind=AssignmentEventKind.CANCELLATION,
+        actor=audit.acting_user(actor),
+        reason=reason,
+        data=data,
     )
     audit.record(
         actor,
@@ -456,7 +460,7 @@ def submit_time_report(
     try:
         with transaction.atomic():
             report = TimeReport.objects.create(
-                assignment=stored, week=week, status=TimeReportStatus.SUBMITTED, submitted_by=_user(actor),
+                assignment=stored, week=week, status=TimeReportStatus.SUBMITTED, submitted_by=audit.acting_user(actor),
                 submitted_at=timezone.now(), outside_period=outside, above_extent=above, flags=notes,
             )  # fmt: skip
     except IntegrityError:
@@ -480,7 +484,7 @@ def resubmit_time_report(actor: Any, report: TimeReport, days: dict[datetime.dat
     rows = _clean_days(stored.week, days)
     outside, above, notes = _flags(report.assignment, rows)
     updated = TimeReport.objects.filter(pk=stored.pk, status=TimeReportStatus.RETURNED).update(
-        status=TimeReportStatus.SUBMITTED, submitted_by=_user(actor), submitted_at=timezone.now(),
+        status=TimeReportStatus.SUBMITTED, submitted_by=audit.acting_user(actor), submitted_at=timezone.now(),
         outside_period=outside, above_extent=above, flags=notes,
     )  # fmt: skip
     if updated != 1:
@@ -501,7 +505,7 @@ def _decide(actor: Any, report: TimeReport, to: str, comment: str) -> TimeReport
     if not permissions.can_manage_unit(actor, report.assignment.unit):
         raise WorkflowError(_("Only the unit's manager approves or returns time reports."))
     updated = TimeReport.objects.filter(pk=report.pk, status=TimeReportStatus.SUBMITTED).update(
-        status=to, decided_by=_user(actor), decided_at=timezone.now(), comment=comment
+        status=to, decided_by=audit.acting_user(actor), decided_at=timezone.now(), comment=comment
     )
     if updated != 1:
         report.refresh_from_db()

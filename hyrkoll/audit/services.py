@@ -52,6 +52,37 @@ def _region_id_of(obj: models.Model) -> int | None:
     return value.pk if isinstance(value, models.Model) else value
 
 
+def acting_user(actor: Any) -> Any:
+    """The user behind ``actor``, or None for the system (migrations, commands, anonymous)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _event(
+    user: Any,
+    action: str,
+    obj: models.Model,
+    content_type: ContentType,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    reason: str,
+    region_id: int | None,
+) -> AuditEvent:
+    return AuditEvent(
+        actor=user,
+        actor_name=user.get_username() if user else "system",
+        action=action,
+        content_type=content_type,
+        # A deleted object has lost its pk by now; its snapshot still has it.
+        object_id=str(obj.pk if obj.pk is not None else (before or {}).get("id")),
+        object_repr=str(obj)[:300],
+        region_id=region_id if region_id is not None else _region_id_of(obj),
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
 def record(
     actor: Any,
     action: str,
@@ -67,20 +98,19 @@ def record(
         after = snapshot(obj)
     if action == AuditAction.UPDATE and after is None:
         after = snapshot(obj)
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_name=user.get_username() if user else "system",
-        action=action,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        # A deleted object has lost its pk by now; its snapshot still has it.
-        object_id=str(obj.pk if obj.pk is not None else (before or {}).get("id")),
-        object_repr=str(obj)[:300],
-        region_id=region_id if region_id is not None else _region_id_of(obj),
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    event = _event(
+        acting_user(actor),
+        action,
+        obj,
+        content_type,
         before=before,
         after=after,
         reason=reason,
+        region_id=region_id,
     )
+    event.save()
+    return event
 
 
 def record_many(
@@ -94,20 +124,10 @@ def record_many(
     gives each event's data."""
     if not objects:
         return []
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     content_type = ContentType.objects.get_for_model(objects[0], for_concrete_model=True)
     events = [
-        AuditEvent(
-            actor=user,
-            actor_name=user.get_username() if user else "system",
-            action=action,
-            content_type=content_type,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:300],
-            region_id=_region_id_of(obj),
-            after=after(obj),
-            reason=reason,
-        )
+        _event(user, action, obj, content_type, before=None, after=after(obj), reason=reason, region_id=None)
         for obj in objects
     ]
     return AuditEvent.objects.bulk_create(events, batch_size=1000)

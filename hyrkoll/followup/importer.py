@@ -1012,7 +1012,7 @@ def _new_record(
 ) -> CostImport:
     return CostImport(
         status=ImportStatus.RUNNING,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=audit.acting_user(actor),
         filename=filename[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         replace=replace,

@@ -48,10 +48,6 @@ LINE_LABELS = {
 }
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 @dataclass
 class Received:
     created: list[Invoice] = field(default_factory=list)
@@ -109,7 +105,7 @@ def receive(
             source=source,
             source_file=source_file,
             content_hash=hashes[id(parsed)],
-            received_by=_user(actor),
+            received_by=audit.acting_user(actor),
         )
         existing[key] = invoice
         lines[len(invoices)] = _line_objects(parsed)
@@ -211,7 +207,11 @@ def import_file(actor: Any, region: Region, data: bytes, filename: str) -> FileR
         raise FileRejected(errors.items, errors.total)
     with transaction.atomic():
         record = InvoiceFile.objects.create(
-            region=region, filename=filename[:255], sha256=digest, lines=count, imported_by=_user(actor)
+            region=region,
+            filename=filename[:255],
+            sha256=digest,
+            lines=count,
+            imported_by=audit.acting_user(actor),
         )
         received = receive(actor, region, parsed, InvoiceSource.FILE, source_file=record)
         record.invoices = len(received.created)
@@ -311,7 +311,7 @@ def accept_deviation(actor: Any, deviation: InvoiceDeviation, reason: str) -> In
         raise WorkflowError(_("Reason: say why the deviation is accepted."))
     _lock(deviation.invoice)
     updated = InvoiceDeviation.objects.filter(pk=deviation.pk, accepted_at__isnull=True).update(
-        accepted_at=timezone.now(), accepted_by=_user(actor), accept_reason=reason.strip()
+        accepted_at=timezone.now(), accepted_by=audit.acting_user(actor), accept_reason=reason.strip()
     )
     if updated != 1:
         raise WorkflowError(_("The deviation is already accepted."))
@@ -368,7 +368,7 @@ def reject(actor: Any, invoice: Invoice, comment: str, record_supplier_deviation
 
 def _decide(actor: Any, invoice: Invoice, to: str, comment: str) -> Invoice:
     updated = Invoice.objects.filter(pk=invoice.pk, status=InvoiceStatus.RECEIVED).update(
-        status=to, decided_by=_user(actor), decided_at=timezone.now(), decision_comment=comment
+        status=to, decided_by=audit.acting_user(actor), decided_at=timezone.now(), decision_comment=comment
     )
     if updated != 1:
         raise WorkflowError(_("Someone else decided on the invoice; reload it."))

@@ -62,10 +62,11 @@ class WorkflowError(Exception):
 
 
 def _event(need: Need, actor: Any, kind: str, text: str = "") -> NeedEvent:
+    user = audit.acting_user(actor)
     return NeedEvent.objects.create(
         need=need,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=actor.get_username() if getattr(actor, "is_authenticated", False) else "system",
+        actor=user,
+        actor_name=user.get_username() if user else "system",
         kind=kind,
         text=text,
     )
