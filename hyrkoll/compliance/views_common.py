@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import HttpRequest
@@ -26,20 +25,3 @@ def run_form_step(form: BaseForm, step: Callable[[], Any]) -> Any:
     except WorkflowError as error:
         form.add_error(None, str(error))
         return None
-
-
-def run_message_step(request: HttpRequest, step: Callable[[], Any], success: str) -> bool:
-    try:
-        step()
-    except WorkflowError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
-
-
-def form_error_messages(request: HttpRequest, form: BaseForm) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else None
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))

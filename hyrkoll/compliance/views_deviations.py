@@ -26,9 +26,10 @@ from hyrkoll.audit.services import history
 from hyrkoll.compliance import permissions, services
 from hyrkoll.compliance.forms import DeviationForm, ReasonForm, SuspensionForm
 from hyrkoll.compliance.models import SupplierDeviation, Suspension
-from hyrkoll.compliance.views_common import form_error_messages, run_form_step, run_message_step
+from hyrkoll.compliance.views_common import run_form_step
 from hyrkoll.governance import exports
 from hyrkoll.governance.exports import INT, Column, Table
+from hyrkoll.ordering.views.common import form_error_messages, run_step
 from hyrkoll.organisation.models import Region
 
 # --- deviations -------------------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def deviation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         form_error_messages(request, form)
     else:
-        run_message_step(
+        run_step(
             request,
             lambda: services.withdraw_deviation(request.user, deviation, form.cleaned_data["reason"]),
             _("The deviation is withdrawn; it no longer counts."),
@@ -312,7 +313,7 @@ def suspension_lift(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         form_error_messages(request, form)
     else:
-        run_message_step(
+        run_step(
             request,
             lambda: services.lift_suspension(request.user, suspension, form.cleaned_data["reason"]),
             _("The suspension of %(supplier)s is lifted.") % {"supplier": suspension.supplier},
