@@ -169,6 +169,9 @@ class InvoiceSerializer(serializers.ModelSerializer):
     supplier = serializers.SlugRelatedField(slug_field="org_no", read_only=True)
     lines = InvoiceLineSerializer(many=True, read_only=True)
     deviations = InvoiceDeviationSerializer(many=True, read_only=True)
+    deviation_sek = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, help_text="Invoiced minus per the agreement."
+    )
 
     class Meta:
         model = Invoice

@@ -111,12 +111,19 @@ class _Context:
     used_numbers: dict[tuple[int, str], int] = field(default_factory=dict)  # (supplier, number) → first pk
 
 
-def _add_day(target: dict, assignment_id: int, day: TimeReportDay) -> None:
-    target[(assignment_id, NORMAL)][day.date] += day.normal_hours
-    target[(assignment_id, ON_CALL)][day.date] += day.on_call_hours
-    target[(assignment_id, UNSOCIAL)][day.date] += day.unsocial_hours
-    if day.normal_hours or day.on_call_hours:
-        monday = day.date - datetime.timedelta(days=day.date.weekday())
+def _add_day(
+    target: dict,
+    assignment_id: int,
+    date: datetime.date,
+    normal: Decimal,
+    on_call: Decimal,
+    unsocial: Decimal,
+) -> None:
+    target[(assignment_id, NORMAL)][date] += normal
+    target[(assignment_id, ON_CALL)][date] += on_call
+    target[(assignment_id, UNSOCIAL)][date] += unsocial
+    if normal or on_call:
+        monday = date - datetime.timedelta(days=date.weekday())
         target[(assignment_id, WEEKS)][monday] = Decimal(1)
 
 
@@ -138,11 +145,10 @@ def _load(assignment_ids: set[int]) -> _Context:
     days = TimeReportDay.objects.filter(report__assignment_id__in=assignment_ids).values_list(
         "report__assignment_id", "report__status", "date", "normal_hours", "on_call_hours", "unsocial_hours"
     )
-    for assignment_id, status, date, normal, on_call, unsocial in days.iterator(chunk_size=5000):
-        day = TimeReportDay(date=date, normal_hours=normal, on_call_hours=on_call, unsocial_hours=unsocial)
-        _add_day(reported, assignment_id, day)
+    for assignment_id, status, *hours in days.iterator(chunk_size=5000):
+        _add_day(reported, assignment_id, *hours)
         if status == TimeReportStatus.APPROVED:
-            _add_day(approved, assignment_id, day)
+            _add_day(approved, assignment_id, *hours)
     return _Context(assignments, periods, supplements, approved, reported)
 
 
@@ -359,7 +365,6 @@ def check(invoices: list[Invoice], lines: dict[int, list[InvoiceLine]]) -> dict[
             deviations.extend(_check_line(context, pricer, invoice, line))
         invoice.invoiced_sek = sum((line.amount_sek for line in lines[index]), ZERO)
         invoice.expected_sek = sum((line.expected_sek for line in lines[index]), ZERO)
-        invoice.deviation_sek = invoice.invoiced_sek - invoice.expected_sek
         if key in context.used_numbers:
             deviations.insert(
                 0,

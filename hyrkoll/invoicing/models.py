@@ -9,6 +9,8 @@ recomputes every line from the agreed price and the approved time and stores wha
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -120,7 +122,6 @@ class Invoice(models.Model):
     expected_sek = models.DecimalField(
         _("per the agreement (SEK)"), max_digits=14, decimal_places=2, default=0
     )
-    deviation_sek = models.DecimalField(_("deviation (SEK)"), max_digits=14, decimal_places=2, default=0)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     received_by = models.ForeignKey(
@@ -152,6 +153,11 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} {self.number}"
+
+    @property
+    def deviation_sek(self) -> Decimal:
+        """What the invoice asks beyond the agreement (negative: less)."""
+        return self.invoiced_sek - self.expected_sek
 
     @property
     def open_deviations(self) -> int:

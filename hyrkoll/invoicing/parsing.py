@@ -120,6 +120,14 @@ def kind_names() -> dict[str, str]:
     return names
 
 
+def _ungrouped(whole: str, mark: str) -> str | None:
+    """``1.234.567`` with ``mark`` ``.`` → ``1234567``; None unless the groups are of three digits."""
+    groups = whole.split(mark)
+    if not groups[0] or len(groups[0]) > 3 or any(len(group) != 3 for group in groups[1:]):
+        return None
+    return "".join(groups)
+
+
 def parse_number(value: Any) -> Decimal | None:
     """A number cell, or text with a decimal comma or point and space, non-breaking space, point or
     comma thousand separators (``1 234,50``, ``1.234,50``, ``1,234.50``); None if it is not one."""
@@ -143,20 +151,18 @@ def parse_number(value: Any) -> Decimal | None:
     text = text[len(sign) :]
     if "," in text and "." in text:
         decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        group_mark = "." if decimal_mark == "," else ","
         whole, _mark, fraction = text.rpartition(decimal_mark)
-        groups = whole.split(group_mark)
-        if not groups[0] or len(groups[0]) > 3 or any(len(group) != 3 for group in groups[1:]):
+        digits = _ungrouped(whole, "." if decimal_mark == "," else ",")
+        if digits is None:
             return None
-        text = "".join(groups) + "." + fraction
+        text = f"{digits}.{fraction}"
     elif text.count(",") == 1:
         text = text.replace(",", ".")
     elif text.count(".") > 1 or text.count(",") > 1:
-        mark = "." if "." in text else ","
-        groups = text.split(mark)
-        if not groups[0] or len(groups[0]) > 3 or any(len(group) != 3 for group in groups[1:]):
+        digits = _ungrouped(text, "." if "." in text else ",")
+        if digits is None:
             return None
-        text = "".join(groups)
+        text = digits
     whole, point, fraction = text.partition(".")
     if not whole.isdigit() or (point and not fraction.isdigit()):
         return None

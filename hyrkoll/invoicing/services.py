@@ -221,10 +221,6 @@ def import_file(actor: Any, region: Region, data: bytes, filename: str) -> FileR
     return FileResult(record, received)
 
 
-def errors_of(errors: Errors) -> list[str]:
-    return [str(error) for error in errors.items]
-
-
 class SubmissionRejected(Exception):
     """An invoice from the portal or the API with bad values; ``errors`` name line and field."""
 
@@ -411,7 +407,7 @@ def recheck(actor: Any, invoice: Invoice) -> Invoice:
         lines, ["assignment", "priced_quantity", "agreement_price_sek", "expected_sek"], batch_size=500
     )
     stored.checked_at = timezone.now()
-    stored.save(update_fields=["invoiced_sek", "expected_sek", "deviation_sek", "checked_at"])
+    stored.save(update_fields=["invoiced_sek", "expected_sek", "checked_at"])
     audit.record(
         actor,
         AuditAction.UPDATE,

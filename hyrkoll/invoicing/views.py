@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,7 +88,7 @@ def _totals(rows: QuerySet[Invoice]) -> dict[str, Any]:
     return rows.order_by().aggregate(
         invoiced=Sum("invoiced_sek"),
         expected=Sum("expected_sek"),
-        deviation=Sum("deviation_sek"),
+        deviation=Sum(F("invoiced_sek") - F("expected_sek")),
         count=Count("pk"),
     )
 
@@ -204,12 +204,8 @@ def invoice_import(request: HttpRequest) -> HttpResponse:
                             "skipped": len(result.received.already_received),
                         },
                     )
-                return redirect(f"{_list_url()}?status=received")
+                return redirect(f"{reverse('invoicing:list')}?status=received")
     return render(request, "invoicing/invoice_import.html", context)
-
-
-def _list_url() -> str:
-    return reverse("invoicing:list")
 
 
 def _supplier_assignments(request: HttpRequest) -> list[tuple[str, str]]:

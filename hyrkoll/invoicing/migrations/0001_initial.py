@@ -48,7 +48,6 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('received', 'To check'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='received', max_length=10, verbose_name='status')),
                 ('invoiced_sek', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='invoiced (SEK)')),
                 ('expected_sek', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='per the agreement (SEK)')),
-                ('deviation_sek', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='deviation (SEK)')),
                 ('checked_at', models.DateTimeField(blank=True, null=True, verbose_name='checked at')),
                 ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='received at')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
