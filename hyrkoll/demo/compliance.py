@@ -34,8 +34,7 @@ from hyrkoll.audit.services import record
 from hyrkoll.compliance import services
 from hyrkoll.compliance.fidelity import month_end
 from hyrkoll.compliance.models import DeviationKind, DirectPurchase
-from hyrkoll.demo.invoicing import shift_need
-from hyrkoll.demo.users import login_prefix
+from hyrkoll.demo.invoicing import call_off_unit, shift_need
 from hyrkoll.followup.models import CostImport, CostProfession, ImportKind, ImportStatus, SupplierCostEntry
 from hyrkoll.lib.orgno import with_check_digit
 from hyrkoll.ordering.models import Need, NeedStatus, OfferStatus
@@ -57,10 +56,6 @@ OUTSIDE_ORG_NOS = {
 FOUND_SUPPLIER = ("Jourläkarna Norden AB", with_check_digit("559201005"))
 
 
-def _call_off_unit(code: str) -> User:
-    return User.objects.get(username=f"{login_prefix(code)}.avropsenhet")
-
-
 def _deviations(rng: random.Random, today: datetime.date) -> tuple[int, Supplier | None]:
     region = Region.objects.get(code=VGR)
     assignments = Assignment.objects.filter(region=region).exclude(status=AssignmentStatus.CANCELLED)
@@ -68,7 +63,7 @@ def _deviations(rng: random.Random, today: datetime.date) -> tuple[int, Supplier
     if not busiest:
         return 0, None
     supplier = Supplier.objects.get(pk=busiest[0][0])
-    actor = _call_off_unit(VGR)
+    actor = call_off_unit(VGR)
     linked = assignments.filter(supplier=supplier).select_related("call_off").first()
     rows = [
         (
@@ -93,7 +88,7 @@ def _deviations(rng: random.Random, today: datetime.date) -> tuple[int, Supplier
     )  # fmt: skip
     count += 1
     services.record_deviation(
-        _call_off_unit(STOCKHOLM), supplier, Region.objects.get(code=STOCKHOLM), DeviationKind.INVOICE_ERROR,
+        call_off_unit(STOCKHOLM), supplier, Region.objects.get(code=STOCKHOLM), DeviationKind.INVOICE_ERROR,
         "Fakturan tog upp jourtimmar som inte fanns i den godkända tidrapporten.", today - datetime.timedelta(days=40),
     )  # fmt: skip
     count += 1
@@ -150,7 +145,7 @@ def _purchases(today: datetime.date) -> int:
     )
     for need in approved.order_by("region__code", "pk"):
         services.register_purchase(
-            _call_off_unit(need.region.code), need=need, supplier_name=need.outside_supplier_name,
+            call_off_unit(need.region.code), need=need, supplier_name=need.outside_supplier_name,
             supplier_org_no=OUTSIDE_ORG_NOS.get(need.outside_supplier_name, with_check_digit("559201009")),
             hourly_price_sek=need.outside_hourly_price_sek, starts_on=need.starts_on, ends_on=need.ends_on,
             hours_per_week=need.hours_per_week,
@@ -240,7 +235,7 @@ def _ledger(rng: random.Random, suspended: Supplier | None, summary: DemoSummary
                       Decimal(rng.randint(90, 130) * 1000)))  # fmt: skip
     level = assignments[0].level
     services.register_purchase(
-        _call_off_unit(VGR), unit=found_unit, level=level, supplier_name=FOUND_SUPPLIER[0],
+        call_off_unit(VGR), unit=found_unit, level=level, supplier_name=FOUND_SUPPLIER[0],
         supplier_org_no=FOUND_SUPPLIER[1], hourly_price_sek=Decimal(2450), starts_on=found_months[0],
         ends_on=month_end(found_months[-1]), hours_per_week=Decimal(20),
         explanation="Hittad vid avstämning av huvudboken: psykiatrin hyrde in jourläkare direkt utan dispens.",

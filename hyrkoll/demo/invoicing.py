@@ -24,6 +24,7 @@ from hyrkoll.assignments import permissions as assignment_permissions
 from hyrkoll.assignments import services as assignment_services
 from hyrkoll.assignments.models import Assignment, AssignmentPeriod, AssignmentStatus, TimeReport
 from hyrkoll.demo.ordering import _local
+from hyrkoll.demo.users import login_prefix
 from hyrkoll.invoicing import services as invoice_services
 from hyrkoll.invoicing.models import Invoice, InvoiceSource
 from hyrkoll.invoicing.parsing import ParsedInvoice, ParsedLine
@@ -111,13 +112,9 @@ def _supplier_user(assignment: Assignment) -> User | None:
     return None
 
 
-def _call_off_unit(region_id: int) -> User | None:
-    for user in User.objects.filter(scope=Scope.REGION, region_id=region_id, is_active=True).order_by(
-        "username"
-    ):
-        if ordering_permissions.is_call_off_unit(user, region_id):
-            return user
-    return None
+def call_off_unit(region_code: str) -> User:
+    """The demo region's call-off unit login (``vgr.avropsenhet``, ``01.avropsenhet``, …)."""
+    return User.objects.get(username=f"{login_prefix(region_code)}.avropsenhet")
 
 
 def _candidates(region_code: str, today: datetime.date) -> list[Assignment]:
@@ -196,8 +193,8 @@ def load_invoicing_demo(rng: random.Random, today: datetime.date, counts: dict[s
     for region_code in REGIONS:
         for position, assignment in enumerate(_candidates(region_code, today)):
             supplier, manager = _supplier_user(assignment), _manager(assignment)
-            controller = _call_off_unit(assignment.region_id)
-            if supplier is None or manager is None or controller is None:
+            controller = call_off_unit(region_code)
+            if supplier is None or manager is None:
                 continue
             shift_need(
                 assignment.call_off.need, (assignment.starts_on - (today - D(weeks=WEEKS_WORKED))).days

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -42,6 +42,31 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def login(browser: Any, live_server: Any) -> Iterator[Callable[[str], Any]]:
+    """``login(username)``: a new Swedish browser session of that user on the live server, at the
+    start page (every test user has the password ``conftest.PASSWORD``)."""
+    from conftest import PASSWORD
+
+    contexts = []
+
+    def open_as(username: str) -> Any:
+        context = browser.new_context(locale="sv-SE")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.press("#id_password", "Enter")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.ordering.models import Need, NeedStatus, Offer
 from hyrkoll.ordering.tests.conftest import flow  # noqa: F401  (the cast of roles)
@@ -18,25 +17,13 @@ from hyrkoll.ordering.tests.conftest import flow  # noqa: F401  (the cast of rol
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(browser: Any, base: str, username: str) -> Any:
-    context = browser.new_context(locale="sv-SE")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
-def test_need_from_orderer_to_award(live_server: Any, browser: Any, flow: dict[str, Any]) -> None:  # noqa: F811
+def test_need_from_orderer_to_award(live_server: Any, login: Any, flow: dict[str, Any]) -> None:  # noqa: F811
     base = live_server.url
     start = timezone.localdate() + datetime.timedelta(days=30)
     end = start + datetime.timedelta(days=90)
 
     # 1. The orderer registers the need; the price comes from the price list.
-    orderer = _login(browser, base, "orderer.a")
+    orderer = login("orderer.a")
     orderer.goto(f"{base}/ordering/needs/new/")
     orderer.select_option("#id_unit", str(flow["units_a"]["care_unit"].pk))
     orderer.select_option("#id_profession", str(flow["competence"].profession_id))
@@ -57,7 +44,7 @@ def test_need_from_orderer_to_award(live_server: Any, browser: Any, flow: dict[s
     assert need.status == NeedStatus.INTERNAL_SEARCH
 
     # 2. The call-off unit checks the internal pool and records that it is exhausted.
-    unit = _login(browser, base, "avrop.a")
+    unit = login("avrop.a")
     unit.goto(f"{base}/ordering/needs/{need.pk}/")
     unit.fill("#exhaust_reason", "Bemanningspoolen har ingen specialist i allmänmedicin ledig.")
     unit.locator("form[action$='/internal-exhausted/'] button").click()
@@ -66,7 +53,7 @@ def test_need_from_orderer_to_award(live_server: Any, browser: Any, flow: dict[s
     assert need.status == NeedStatus.AWAITING_APPROVAL
 
     # 3. The head of department approves; the call-off goes to every admitted supplier.
-    approver = _login(browser, base, "verksamhetschef.a")
+    approver = login("verksamhetschef.a")
     approver.goto(f"{base}/ordering/needs/{need.pk}/")
     approver.select_option("#decision_outcome", "approve")
     approver.fill("#decision_reason", "Vakans, inga interna alternativ.")
@@ -77,7 +64,7 @@ def test_need_from_orderer_to_award(live_server: Any, browser: Any, flow: dict[s
     call_off = need.call_off
 
     # 4. Supplier A offers its consultant; the checks run at once.
-    supplier = _login(browser, base, "supplier.a")
+    supplier = login("supplier.a")
     supplier.goto(f"{base}/ordering/supplier/call-offs/")
     supplier.locator(f"a[href$='/supplier/call-offs/{call_off.pk}/']").first.click()
     supplier.locator(f"a[href$='/supplier/call-offs/{call_off.pk}/offer/']").first.click()
@@ -94,7 +81,7 @@ def test_need_from_orderer_to_award(live_server: Any, browser: Any, flow: dict[s
     offer = Offer.objects.get(call_off=call_off, consultant=consultant)
     assert offer.checks_passed, list(offer.checks.values_list("code", "reason"))
     # Supplier B sees the call-off but not A's offer.
-    other = _login(browser, base, "supplier.b")
+    other = login("supplier.b")
     other.goto(f"{base}/ordering/supplier/call-offs/{call_off.pk}/")
     assert consultant.last_name not in other.locator("main").inner_text()
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from conftest import PASSWORD
 from hyrkoll.assignments.models import Assignment, TimeReport, TimeReportStatus
 from hyrkoll.assignments.tests.conftest import award
 from hyrkoll.invoicing.models import Invoice, InvoiceStatus
@@ -18,26 +17,14 @@ from hyrkoll.ordering.tests.conftest import flow  # noqa: F401  (the cast of rol
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(browser: Any, base: str, username: str) -> Any:
-    context = browser.new_context(locale="sv-SE")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
-def test_time_approval_and_invoice_approval(live_server: Any, browser: Any, flow: dict[str, Any]) -> None:  # noqa: F811
+def test_time_approval_and_invoice_approval(live_server: Any, login: Any, flow: dict[str, Any]) -> None:  # noqa: F811
     base = live_server.url
     assignment: Assignment = award(flow)
     start = assignment.starts_on
     week = start + datetime.timedelta(days=(7 - start.weekday()) % 7)
 
     # 1. The supplier reports a week in the portal.
-    supplier = _login(browser, base, "supplier.a")
+    supplier = login("supplier.a")
     supplier.goto(f"{base}/assignments/supplier/{assignment.pk}/time-reports/new/")
     supplier.fill("#id_week", week.isoformat())
     for day in range(5):
@@ -48,7 +35,7 @@ def test_time_approval_and_invoice_approval(live_server: Any, browser: Any, flow
     assert report.status == TimeReportStatus.SUBMITTED
 
     # 2. The unit's manager approves it on the assignment's page.
-    manager = _login(browser, base, "verksamhetschef.a")
+    manager = login("verksamhetschef.a")
     manager.goto(f"{base}/assignments/{assignment.pk}/")
     manager.locator(f"#report-{report.pk} button[value=approve]").click()
     manager.wait_for_load_state()
@@ -71,7 +58,7 @@ def test_time_approval_and_invoice_approval(live_server: Any, browser: Any, flow
     assert "Fel pris" in supplier.locator("main").inner_text()
 
     # 4. The call-off unit cannot approve before the deviation is accepted; then it can.
-    unit = _login(browser, base, "avrop.a")
+    unit = login("avrop.a")
     unit.goto(f"{base}/invoices/?status=received&deviations=open")
     unit.get_by_role("link", name="WEB-1").click()
     unit.wait_for_url(f"**/invoices/{invoice.pk}/")
