@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from django.utils import translation
 
 from hyrkoll.audit.models import AuditAction, AuditEvent
 from hyrkoll.followup import importer
@@ -556,7 +557,7 @@ def test_the_command_imports_and_prints_a_summary(world: dict[str, Any], tmp_pat
 def test_the_command_lists_errors_and_exits(world: dict[str, Any], tmp_path: Path) -> None:
     rows = [HEADER] + [["99", "2024-01", "own", "", "", "1"]] * 60
     path = write_csv(tmp_path, "bad.csv", rows)
-    with pytest.raises(CommandError) as raised:
+    with translation.override("en"), pytest.raises(CommandError) as raised:  # messages asserted in English
         call_command("import_costs", str(path))
     message = str(raised.value)
     assert "60 error(s)" in message
