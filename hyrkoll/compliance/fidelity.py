@@ -44,6 +44,7 @@ from hyrkoll.assignments.models import Assignment, AssignmentStatus
 from hyrkoll.compliance.models import DirectPurchase
 from hyrkoll.followup.models import SupplierCostEntry
 from hyrkoll.invoicing.models import InvoiceLine, InvoiceStatus
+from hyrkoll.lib.dates import months_between
 from hyrkoll.organisation.models import OrgUnit, Region
 
 THROUGH = "through"
@@ -70,13 +71,6 @@ HUNDRED = Decimal(100)
 
 def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def _months_between(start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:
-    current = start.replace(day=1)
-    while current <= end:
-        yield current
-        current = (current + datetime.timedelta(days=32)).replace(day=1)
 
 
 @dataclass
@@ -206,7 +200,7 @@ def compute(
         .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=first))
         .values_list("supplier_id", "admitted_on", "exited_on")
     ):
-        for m in _months_between(max(admitted_on, first), min(exited_on or last, last)):
+        for m in months_between(max(admitted_on, first), min(exited_on or last, last)):
             admitted.add((supplier_id, m))
 
     # The regions' units: code → id, parent links, names.
@@ -247,7 +241,7 @@ def compute(
         if end < starts_on:
             continue  # cancelled before it began
         ancestors = chain(unit_id)
-        for m in _months_between(max(starts_on, first), min(end, last)):
+        for m in months_between(max(starts_on, first), min(end, last)):
             covered.add((region_id, supplier_id, 0, m))
             for ancestor in ancestors:
                 covered.add((region_id, supplier_id, ancestor, m))
@@ -265,7 +259,7 @@ def compute(
         .order_by()
         .values_list("region_id", "supplier_org_no", "starts_on", "ends_on")
     ):
-        for m in _months_between(max(starts_on, first), min(ends_on, last)):
+        for m in months_between(max(starts_on, first), min(ends_on, last)):
             dispensed.add((region_id, org_no, m))
 
     # (region, supplier, month) → approved invoice amounts.

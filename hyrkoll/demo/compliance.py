@@ -36,6 +36,7 @@ from hyrkoll.compliance.fidelity import month_end
 from hyrkoll.compliance.models import DeviationKind, DirectPurchase
 from hyrkoll.demo.invoicing import call_off_unit, shift_need
 from hyrkoll.followup.models import CostImport, CostProfession, ImportKind, ImportStatus, SupplierCostEntry
+from hyrkoll.lib.dates import months_between, shift_months
 from hyrkoll.lib.orgno import with_check_digit
 from hyrkoll.ordering.models import Need, NeedStatus, OfferStatus
 from hyrkoll.organisation.models import OrgUnit, OrgUnitKind, Region
@@ -154,14 +155,6 @@ def _purchases(today: datetime.date) -> int:
     return count
 
 
-def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    months, current = [], start.replace(day=1)
-    while current <= end:
-        months.append(current)
-        current = (current + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def _amount(
     start: datetime.date, end: datetime.date, month: datetime.date, hours: Decimal, price: Decimal
 ) -> Decimal:
@@ -184,7 +177,7 @@ def _ledger(rng: random.Random, suspended: Supplier | None, summary: DemoSummary
         return 0
     first = min(a.starts_on for a in assignments).replace(day=1)
     last = min(max(a.ends_on for a in assignments + purchases), timezone.localdate())
-    months = [m for m in _months(first, last) if m < _shift(first)]
+    months = [m for m in months_between(first, last) if m < shift_months(first, LEDGER_MONTHS)]
     care_units = list(
         OrgUnit.objects.filter(region=region, kind=OrgUnitKind.CARE_UNIT).select_related("care_area")
     )
@@ -255,11 +248,6 @@ def _ledger(rng: random.Random, suspended: Supplier | None, summary: DemoSummary
     record(None, AuditAction.IMPORT, cost_import, reason=f"Demo supplier ledger ({len(lines)} lines)")
     summary.counts["supplier ledger lines"] = len(lines)
     return len(lines)
-
-
-def _shift(month: datetime.date) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + LEDGER_MONTHS
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def load_compliance_demo(rng: random.Random, today: datetime.date, summary: DemoSummary) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Sum
 
 from hyrkoll.followup.models import CostEntry, CostType, RegionTarget
+from hyrkoll.lib.dates import months_between
 
 NATIONAL_TARGET_PCT = Decimal(2)
 ZERO = Decimal(0)
@@ -47,14 +48,6 @@ def parse_month(text: str) -> datetime.date:
 def add_months(day: datetime.date, months: int) -> datetime.date:
     index = day.year * 12 + day.month - 1 + months
     return month(index // 12, index % 12 + 1)
-
-
-def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    result, current = [], start
-    while current <= end:
-        result.append(current)
-        current = add_months(current, 1)
-    return result
 
 
 @dataclass(frozen=True)

@@ -13,3 +13,12 @@ def shift_months(day: datetime.date, months: int) -> datetime.date:
     year, month = divmod(index, 12)
     month += 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The first day of every month from ``start``'s month through ``end`` (empty if end < start)."""
+    result, current = [], start.replace(day=1)
+    while current <= end:
+        result.append(current)
+        current = shift_months(current, 1)
+    return result

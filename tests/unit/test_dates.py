@@ -2,7 +2,9 @@ import datetime
 
 import pytest
 
-from hyrkoll.lib.dates import shift_months
+from hyrkoll.lib.dates import months_between, shift_months
+
+date = datetime.date
 
 
 @pytest.mark.parametrize(
@@ -20,3 +22,20 @@ def test_shift_months_clamps_to_the_last_day(
     day: datetime.date, months: int, expected: datetime.date
 ) -> None:
     assert shift_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (
+            date(2025, 11, 1),
+            date(2026, 2, 1),
+            [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)],
+        ),
+        (date(2025, 11, 17), date(2025, 12, 3), [date(2025, 11, 1), date(2025, 12, 1)]),  # days within months
+        (date(2025, 1, 31), date(2025, 1, 31), [date(2025, 1, 1)]),
+        (date(2025, 2, 1), date(2025, 1, 31), []),
+    ],
+)
+def test_months_between(start: date, end: date, expected: list[date]) -> None:
+    assert months_between(start, end) == expected
