@@ -161,6 +161,20 @@ def test_who_sees_which_imports(people: dict[str, Any], client: Client) -> None:
             )
 
 
+def test_an_import_run_from_the_command_line_is_listed_as_by_the_system(
+    people: dict[str, Any], client: Client
+) -> None:
+    """The demo and `hyrkoll import_costs` record imports without a user; the list and the detail
+    page answered 500 reading that user's name."""
+    cost_import = _done_import(people, FILE_A)
+    CostImport.objects.filter(pk=cost_import.pk).update(created_by=None)
+    client.force_login(people["controller_a"])
+    listing = client.get(reverse("followup:imports"), HTTP_ACCEPT_LANGUAGE="en")
+    assert listing.status_code == 200
+    assert "<td>system</td>" in listing.content.decode()
+    assert client.get(reverse("followup:import_detail", args=[cost_import.pk])).status_code == 200
+
+
 def test_suppliers_get_403_everywhere(people: dict[str, Any], client: Client) -> None:
     cost_import = _done_import(people, FILE_A)
     client.force_login(people["supplier_user_a"])
