@@ -23,7 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hyrkoll.api.views import ScopedReadOnlyViewSet, query_int, query_str
+from hyrkoll.api.schema import ApiAutoSchema
+from hyrkoll.api.views import FIRST_YEAR, LAST_YEAR, ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.compliance import fidelity, permissions
 from hyrkoll.compliance.models import DirectPurchase, SupplierDeviation, Suspension
 from hyrkoll.compliance.views_fidelity import resolve_region
@@ -189,7 +190,7 @@ class DirectPurchaseViewSet(ScopedReadOnlyViewSet):
 
     def filter_list(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         region = query_str(self.request, "region")
-        year = query_int(self.request, "year")
+        year = query_int(self.request, "year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
         if region:
             queryset = queryset.filter(region__code=region)
         if year is not None:
@@ -257,6 +258,7 @@ class ContractFidelityView(APIView):
     """Contract fidelity of a region (or, for the national level, every region) in a year."""
 
     permission_classes = [IsAuthenticated, CanReadRegionData]
+    schema = ApiAutoSchema()
 
     @extend_schema(
         tags=TAGS,
@@ -279,7 +281,11 @@ class ContractFidelityView(APIView):
     def get(self, request: Request) -> Response:
         region = resolve_region(request.user, query_str(request, "region"))
         regions = [region] if region is not None else list(Region.objects.order_by("code"))
-        year = query_int(request, "year") or fidelity.latest_year(regions) or timezone.localdate().year
+        year = (
+            query_int(request, "year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
+            or fidelity.latest_year(regions)
+            or timezone.localdate().year
+        )
         month = query_int(request, "month")
         if month is not None and not 1 <= month <= 12:
             raise ValidationError({"month": [_("month must be between 1 and 12.")]})

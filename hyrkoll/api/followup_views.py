@@ -22,7 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hyrkoll.api.views import query_str
+from hyrkoll.api.schema import ApiAutoSchema
+from hyrkoll.api.views import FIRST_YEAR, LAST_YEAR, query_str
 from hyrkoll.followup import indicators, report_data
 from hyrkoll.followup.access import can_follow_up, follow_up_scope
 from hyrkoll.followup.indicators import Period, parse_month
@@ -41,6 +42,7 @@ class CanFollowUp(BasePermission):
 
 class FollowUpView(APIView):
     permission_classes = [IsAuthenticated, CanFollowUp]
+    schema = ApiAutoSchema()
 
     def scope(self, last_month: datetime.date) -> tuple[list[str] | None, bool]:
         """(the region codes to list – None for all –, whether the national figure may be shown)."""
@@ -52,10 +54,18 @@ def _month_parameter(request: Request, name: str) -> datetime.date | None:
     if raw is None:
         return None
     try:
-        return parse_month(raw)
+        value = parse_month(raw)
     except ValueError:
         message = _("%(parameter)s must be a month in the format YYYY-MM.") % {"parameter": name}
         raise ValidationError({name: [message]}) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        message = _("%(parameter)s must be a month between %(first)s and %(last)s.") % {
+            "parameter": name,
+            "first": f"{FIRST_YEAR}-01",
+            "last": f"{LAST_YEAR}-12",
+        }
+        raise ValidationError({name: [message]})
+    return value
 
 
 def _bool_parameter(request: Request, name: str) -> bool:
@@ -215,6 +225,7 @@ class TargetListView(generics.ListAPIView):
 
     serializer_class = RegionTargetSerializer
     permission_classes = [IsAuthenticated, CanFollowUp]
+    schema = ApiAutoSchema()
 
     @extend_schema(
         parameters=[
@@ -275,6 +286,8 @@ class BemanningstrendView(FollowUpView):
             period = (
                 report_data.parse_half(half) if half is not None else report_data.parse_quarter(quarter or "")
             )
+            if not FIRST_YEAR <= period.start.year <= LAST_YEAR:
+                raise ValueError(f"{period.start.year} is outside {FIRST_YEAR}–{LAST_YEAR}")
         except ValueError:
             name = "half" if half is not None else "quarter"
             message = _("%(parameter)s must be a year and a number, e.g. 2025-1.") % {"parameter": name}

@@ -33,6 +33,7 @@ from rest_framework.settings import api_settings
 
 from hyrkoll.accounts.models import Scope
 from hyrkoll.api import ordering_serializers as s
+from hyrkoll.api.schema import ErrorSerializer
 from hyrkoll.api.views import ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
@@ -55,10 +56,6 @@ class Conflict(APIException):
 class WorkflowBadRequest(APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "invalid"
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="The reason, in the user's language.")
 
 
 def _field_errors(error: DjangoValidationError) -> dict[str, list[str]] | list[str]:

@@ -45,6 +45,7 @@ from hyrkoll.agreement.models import (
     SupplierAdmission,
 )
 from hyrkoll.api import serializers as s
+from hyrkoll.api.schema import ApiAutoSchema
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.consultants.models import Consultant
@@ -69,16 +70,34 @@ def query_date(request: Request, name: str) -> datetime.date | None:
     return value
 
 
-def query_int(request: Request, name: str) -> int | None:
-    """The query parameter ``name`` as an integer, ``None`` if absent; a 400 naming it if malformed."""
+# The years a query parameter may name: a year's arithmetic (the previous year, rolling 12 months)
+# stays inside what dates and the databases hold.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# A 64-bit signed integer, the widest the databases compare with an id.
+INT_RANGE = (-(2**63), 2**63 - 1)
+
+
+def query_int(
+    request: Request, name: str, *, minimum: int = INT_RANGE[0], maximum: int = INT_RANGE[1]
+) -> int | None:
+    """The query parameter ``name`` as an integer, ``None`` if absent; a 400 naming it if malformed
+    or outside ``minimum``–``maximum``."""
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         message = _("%(parameter)s must be a whole number.") % {"parameter": name}
         raise ValidationError({name: [message]}) from None
+    if not minimum <= value <= maximum:
+        message = _("%(parameter)s must be between %(minimum)s and %(maximum)s.") % {
+            "parameter": name,
+            "minimum": minimum,
+            "maximum": maximum,
+        }
+        raise ValidationError({name: [message]})
+    return value
 
 
 def query_str(request: Request, name: str) -> str | None:
@@ -101,6 +120,7 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     model: type[Model]
+    schema = ApiAutoSchema()
 
     def visible(self, model: type[Model]) -> QuerySet[Any]:
         return model.objects.visible_to(self.request.user)  # type: ignore[attr-defined]
@@ -357,6 +377,8 @@ class ConsultantViewSet(ScopedReadOnlyViewSet):
 class MeView(APIView):
     """The signed-in user: scope, region or supplier, and roles."""
 
+    schema = ApiAutoSchema()
+
     @extend_schema(responses=s.MeSerializer)
     def get(self, request: Request) -> Response:
         users = User.objects.visible_to(request.user).select_related("region", "supplier")
@@ -379,6 +401,7 @@ class ObtainTokenView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
     throttle_classes = [TokenRateThrottle]
+    schema = ApiAutoSchema()
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> BaseSerializer:
         # Lets the browsable API render a form.
