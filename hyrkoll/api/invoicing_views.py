@@ -30,6 +30,7 @@ from hyrkoll.assignments.models import Assignment, AssignmentPeriod, TimeReport,
 from hyrkoll.invoicing import permissions as invoice_permissions
 from hyrkoll.invoicing import services as invoice_services
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation, InvoiceLine, InvoiceSource, LineKind
+from hyrkoll.ordering import permissions as ordering_permissions
 from hyrkoll.organisation.models import Region
 
 # --- serializers ------------------------------------------------------------------------------------------------
@@ -279,6 +280,8 @@ class TimeReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return queryset.filter(status=wanted) if wanted else queryset
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not ordering_permissions.is_supplier_user(request.user):
+            raise PermissionDenied(_("Only the assignment's supplier reports time."))
         serializer = TimeReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

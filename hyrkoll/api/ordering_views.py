@@ -31,7 +31,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from hyrkoll.accounts.models import Scope
+from hyrkoll.accounts.models import Role, Scope
 from hyrkoll.api import ordering_serializers as s
 from hyrkoll.api.schema import ErrorSerializer
 from hyrkoll.api.views import ScopedReadOnlyViewSet, query_int, query_str
@@ -152,7 +152,8 @@ class NeedViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return queryset
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if request.user.scope != Scope.REGION:
+        # Refused before the input is read: a caller who orders for no unit learns nothing from it.
+        if request.user.scope != Scope.REGION or not request.user.has_role(Role.ORDERER):
             raise PermissionDenied(_("You are not an authorised orderer for this unit."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -280,6 +281,8 @@ class CallOffViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def award(self, request: Request, pk: str | None = None) -> Response:
         call_off = self.get_object()
+        if not permissions.is_call_off_unit(request.user, call_off.region_id):
+            raise PermissionDenied(_("Only the call-off unit awards."))
         data = s.AwardSerializer(
             data=request.data, context={**self.get_serializer_context(), "call_off": call_off}
         )
