@@ -6,7 +6,7 @@ answers, without a view having to say so:
 - **401** without credentials or with an invalid token (every view that authenticates);
 - **403** when a write is refused (the caller lacks the role, or a session without its CSRF token)
   and on every operation of a view whose permissions go beyond "signed in";
-- **400** when a number, date or boolean query parameter is malformed or out of range;
+- **400** when a query parameter is malformed or out of range (or holds a NUL character);
 - **404** for an id the caller cannot see – another tenant's row answers exactly like a missing one.
 
 ``ApiAutoSchema`` adds these (with DRF's ``{"detail": …}`` body, or the messages per parameter for a
@@ -54,7 +54,7 @@ class ApiAutoSchema(AutoSchema):
         open_to_all = all(isinstance(p, AllowAny) for p in permissions)
         if not open_to_all and (self.method not in SAFE_METHODS or restricted):
             answers["403"] = "The caller may not do this (their scope or role does not allow it)."
-        if self._has_parsed_query_parameters():
+        if self._has_query_parameters():
             answers["400"] = (
                 "A query parameter is malformed or out of range; the errors are given per parameter."
             )
@@ -62,13 +62,11 @@ class ApiAutoSchema(AutoSchema):
             answers["404"] = "Not found among the rows visible to the caller."
         return answers
 
-    def _has_parsed_query_parameters(self) -> bool:
-        """Whether a query parameter is a number, date or boolean the view parses (and refuses with
-        400 when it cannot). Pagination's limit and offset fall back to their defaults instead."""
-        for parameter in self._get_parameters():
-            if parameter.get("in") != "query" or parameter["name"] in {"limit", "offset"}:
-                continue
-            schema = parameter.get("schema", {})
-            if schema.get("type") in {"integer", "number", "boolean"} or schema.get("format") == "date":
-                return True
-        return False
+    def _has_query_parameters(self) -> bool:
+        """Whether the operation takes a query parameter the view parses (and refuses with 400 when it
+        is malformed, out of range or holds a NUL). Pagination's limit and offset fall back to their
+        defaults instead."""
+        return any(
+            parameter.get("in") == "query" and parameter["name"] not in {"limit", "offset"}
+            for parameter in self._get_parameters()
+        )

@@ -19,7 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -101,7 +101,13 @@ def query_int(
 
 
 def query_str(request: Request, name: str) -> str | None:
-    return request.query_params.get(name, "").strip() or None
+    """The query parameter ``name``, ``None`` if absent; a 400 naming it if it holds a NUL character
+    (which no stored text contains, and which PostgreSQL refuses to compare: a 500 otherwise)."""
+    value = request.query_params.get(name, "").strip()
+    if "\x00" in value:
+        message = _("%(parameter)s must not contain a NUL character.") % {"parameter": name}
+        raise ValidationError({name: [message]})
+    return value or None
 
 
 def _date_parameter(name: str, description: str) -> OpenApiParameter:
@@ -136,6 +142,12 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             queryset = self.filter_list(queryset)
         return queryset
+
+    def get_object(self) -> Any:
+        # No row has a NUL in its code, and PostgreSQL refuses to compare one (a 500 otherwise).
+        if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
+            raise NotFound()
+        return super().get_object()
 
 
 # --- Organisation -------------------------------------------------------------------------------
