@@ -300,11 +300,19 @@ class TimeReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         )
         return Response(TimeReportSerializer(self.scoped_queryset().get(pk=report.pk)).data, status=201)
 
+    def _report_to_decide(self, request: Request) -> TimeReport:
+        """The report at the path (404 if the caller cannot see it), refused with 403 before the input
+        is read unless the caller manages the assignment's unit, as the service would refuse it."""
+        report: TimeReport = self.get_object()
+        if not assignment_permissions.can_manage_unit(request.user, report.assignment.unit):
+            raise PermissionDenied(_("Only the unit's manager approves or returns time reports."))
+        return report
+
     @extend_schema(request=DecideSerializer, responses=_errors(403, 404, 409, ok=TimeReportSerializer))
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """The unit's manager approves the report; it is locked from then on."""
-        report = self.get_object()
+        report = self._report_to_decide(request)
         serializer = DecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         run_step(
@@ -319,7 +327,7 @@ class TimeReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"], url_path="return")
     def return_report(self, request: Request, pk: str | None = None) -> Response:
         """The unit's manager returns the report to the supplier with a comment (``reason``)."""
-        report = self.get_object()
+        report = self._report_to_decide(request)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         run_step(
@@ -409,8 +417,17 @@ class InvoiceViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             invoice, code = received.already_received[0], status.HTTP_200_OK
         return Response(InvoiceSerializer(self.scoped_queryset().get(pk=invoice.pk)).data, status=code)
 
-    def _decision(self, request: Request, step: Any) -> Response:
-        invoice = self.get_object()
+    def _invoice_to_decide(self, request: Request) -> Invoice:
+        """The invoice at the path (404 if the caller cannot see it), refused with 403 before the input
+        is read unless the caller decides on it, as the service would refuse it."""
+        invoice: Invoice = self.get_object()
+        if not invoice_permissions.can_decide(request.user, invoice):
+            raise PermissionDenied(
+                _("Only the region's call-off unit or the units' manager decides on invoices.")
+            )
+        return invoice
+
+    def _decision(self, request: Request, invoice: Invoice, step: Any) -> Response:
         run_step(
             lambda: step(invoice), permitted=lambda: invoice_permissions.can_decide(request.user, invoice)
         )
@@ -420,21 +437,24 @@ class InvoiceViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve for payment: only when every deviation is accepted."""
+        invoice = self._invoice_to_decide(request)
         serializer = DecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = serializer.validated_data["comment"]
         return self._decision(
-            request, lambda invoice: invoice_services.approve(request.user, invoice, comment)
+            request, invoice, lambda invoice: invoice_services.approve(request.user, invoice, comment)
         )
 
     @extend_schema(request=RejectSerializer, responses=_errors(400, 403, 404, 409, ok=InvoiceSerializer))
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
+        invoice = self._invoice_to_decide(request)
         serializer = RejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         return self._decision(
             request,
+            invoice,
             lambda invoice: invoice_services.reject(
                 request.user,
                 invoice,
@@ -453,9 +473,9 @@ class InvoiceViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         self, request: Request, pk: str | None = None, deviation: str | None = None
     ) -> Response:
         """Accept one deviation with a reason (recorded in the audit trail)."""
+        invoice = self._invoice_to_decide(request)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        invoice = self.get_object()
         found = (
             InvoiceDeviation.objects.filter(invoice=invoice, pk=deviation).select_related("invoice").first()
         )

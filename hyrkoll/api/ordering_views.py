@@ -191,14 +191,17 @@ class NeedViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         need = self.get_object()
+        permitted = permissions.can_order_for(request.user, need.unit) or permissions.is_call_off_unit(
+            request.user, need.region_id
+        )
+        # Refused before the input is read, as the workflow would refuse it.
+        if not permitted:
+            raise PermissionDenied(_("You may not cancel this need."))
         data = s.CancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         run_step(
             lambda: workflow.cancel(request.user, need, data.validated_data["reason"]),
-            permitted=lambda: (
-                permissions.can_order_for(request.user, need.unit)
-                or permissions.is_call_off_unit(request.user, need.region_id)
-            ),
+            permitted=lambda: permitted,
         )
         return Response(self.get_serializer(self.scoped_queryset().get(pk=need.pk)).data)
 
