@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -8,7 +10,7 @@ from hyrkoll.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", core_views.start, name="start"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("login/", login_view, name="login"),
     path("logout/", logout_view, name="logout"),
     path("account/", include("hyrkoll.accounts.urls")),
@@ -25,6 +27,9 @@ urlpatterns = [
     path("governance/", include("hyrkoll.governance.urls")),
     path("compliance/", include("hyrkoll.compliance.urls")),
     path("api/v1/", include("hyrkoll.api.urls")),
-    path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.OIDC_ENABLED:
+    # Without an IdP configured, its views would answer 500 (ImproperlyConfigured); now 404.
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

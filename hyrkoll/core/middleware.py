@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse
 
 # Same-origin only: the app ships its own CSS and the API docs' assets (drf-spectacular-sidecar).
@@ -31,3 +33,21 @@ class SecurityHeadersMiddleware:
             # Pages with personal or regional data are not kept in shared caches.
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Every page asks an anonymous visitor to sign in first, unless its view is marked
+    ``login_not_required`` (login, language, health check). Without this, a page whose role check
+    ran before the sign-in check answered 403 to someone who had merely not signed in yet.
+
+    The API and OIDC are left to themselves: the API authenticates each request (token or session)
+    and answers 401; the OIDC views are the sign-in flow."""
+
+    self_authenticating_prefixes = ("/api/", "/oidc/")
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if request.path_info.startswith(self.self_authenticating_prefixes):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

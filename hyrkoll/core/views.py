@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from hyrkoll.core.start import start_sections
 
 
+@login_not_required
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
