@@ -501,6 +501,9 @@ def publish(actor: Any, need: Need) -> CallOff:
     suppliers = admitted_suppliers(sub_area, today)
     if not suppliers:
         raise WorkflowError(_("No supplier is admitted to %(sub_area)s.") % {"sub_area": sub_area})
+    # Compare-and-set first: a need already published (or never approved) is refused with a
+    # message instead of failing on the one-call-off-per-need constraint.
+    _move(need, actor, (NeedStatus.APPROVED,), NeedStatus.PUBLISHED)
     now = timezone.now()
     days = int(_parameter(ParameterKey.RESPONSE_DEADLINE_WORKING_DAYS, today, Decimal(3)))
     call_off = CallOff.objects.create(
@@ -510,7 +513,6 @@ def publish(actor: Any, need: Need) -> CallOff:
     CallOffRecipient.objects.bulk_create(
         CallOffRecipient(call_off=call_off, supplier=supplier, notified_at=now) for supplier in suppliers
     )
-    _move(need, actor, (NeedStatus.APPROVED,), NeedStatus.PUBLISHED)
     _event(
         need,
         actor,

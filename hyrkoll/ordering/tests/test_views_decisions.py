@@ -128,6 +128,20 @@ def test_approval_publishes_the_call_off(client: Client, flow: dict[str, Any]) -
     assert page.context["call_off"].recipient_count == 2
 
 
+def test_publishing_a_published_need_again_is_refused_with_a_message(
+    client: Client, flow: dict[str, Any]
+) -> None:
+    """It answered 500 (the need's one call-off already existed) before the status was checked."""
+    need = awaiting_need(flow)
+    client.force_login(flow["verksamhetschef"])
+    client.post(reverse("ordering:need_decide", args=[need.pk]), {"outcome": "approve", "reason": "Vakans"})
+    client.force_login(flow["call_off_unit"])
+    response = client.post(reverse("ordering:need_publish", args=[need.pk]), follow=True)
+    assert response.status_code == 200
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+    assert CallOff.objects.filter(need=need).count() == 1
+
+
 def test_return_to_the_orderer(client: Client, flow: dict[str, Any]) -> None:
     need = awaiting_need(flow)
     client.force_login(flow["verksamhetschef"])
