@@ -25,11 +25,12 @@ from django.test import Client
 from django.urls import reverse
 
 from hyrkoll.audit.models import AuditEvent
+from tests.coverage import markers
 from tests.coverage.conftest import CoverageWorld
 from tests.coverage.expectations import LOGIN, Row, expected_get, expected_post, must_not_write
 from tests.coverage.markers import REGION_A_MARKERS, SUPPLIER_A_MARKERS
 from tests.coverage.patterns import Pattern, web_patterns
-from tests.coverage.personas import PERSONAS, Persona
+from tests.coverage.personas import BY_NAME, PERSONAS, Persona
 from tests.coverage.url_table import NOT_REQUESTED, URL_TABLE
 
 PATTERNS = {pattern.name: pattern for pattern in web_patterns()}
@@ -162,3 +163,27 @@ def test_no_link_of_the_menu_or_the_start_page_answers_an_error(
         if status in (403, 404) or status >= 500:
             broken.append(f"{href}: {status}")
     assert not broken, f"{persona.name} is offered links that fail: {broken}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("marker", "name", "persona"),
+    [
+        (markers.NEED, "ordering:need_detail", "a.orderer"),
+        (markers.UNIT, "organisation:unit_detail", "a.admin"),
+        (markers.PLAN, "governance:plan_detail", "a.controller"),
+        (markers.INVOICE, "invoicing:detail", "a.call_off_unit"),
+        (markers.INVOICE, "invoicing:detail", "supplier_a"),
+        (markers.CONSULTANT, "ordering:offer_detail", "supplier_a"),
+        (markers.DOCUMENT, "governance:declaration_document", "a.admin"),
+    ],
+)
+def test_the_leak_markers_are_shown_to_their_own_tenant(
+    marker: str, name: str, persona: str, coverage_world: CoverageWorld
+) -> None:
+    """The leak check is only as good as its markers: each is seen where its owner looks."""
+    response = _client(coverage_world, BY_NAME[persona]).get(
+        _url(PATTERNS[name], URL_TABLE[name], coverage_world)
+    )
+    assert response.status_code == 200
+    assert marker in _text(response)
