@@ -29,6 +29,7 @@ from hyrkoll.assignments.models import (
     TimeReportStatus,
 )
 from hyrkoll.governance import exports
+from hyrkoll.lib.spreadsheet_safety import csv_cell, neutralise_formula
 from hyrkoll.ordering.permissions import is_supplier_user
 from hyrkoll.ordering.views.common import form_error_messages, paginate, run_step
 
@@ -207,30 +208,36 @@ def time_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.writer(buffer)
     writer.writerow(
         [
-            _("Assignment"),
-            _("Week"),
-            _("Status"),
-            _("Date"),
-            _("Worked hours"),
-            _("On-call hours"),
-            _("Inconvenient hours"),
-            _("Hourly price (SEK)"),
-            _("Flags"),
+            neutralise_formula(str(label))
+            for label in (
+                _("Assignment"),
+                _("Week"),
+                _("Status"),
+                _("Date"),
+                _("Worked hours"),
+                _("On-call hours"),
+                _("Inconvenient hours"),
+                _("Hourly price (SEK)"),
+                _("Flags"),
+            )
         ]
     )
     for report in _reports(assignment):
         for day in report.days.all():
             writer.writerow(
                 [
-                    assignment.pk,
-                    report.iso_week,
-                    report.get_status_display(),
-                    day.date.isoformat(),
-                    day.normal_hours,
-                    day.on_call_hours,
-                    day.unsocial_hours,
-                    services.hourly_price_on(assignment, day.date),
-                    " ".join(report.flags),
+                    csv_cell(value, "" if value is None else str(value))
+                    for value in (
+                        assignment.pk,
+                        report.iso_week,
+                        report.get_status_display(),
+                        day.date.isoformat(),
+                        day.normal_hours,
+                        day.on_call_hours,
+                        day.unsocial_hours,
+                        services.hourly_price_on(assignment, day.date),
+                        " ".join(report.flags),
+                    )
                 ]
             )
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")

@@ -22,6 +22,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from hyrkoll.followup.indicators import CENT
+from hyrkoll.lib.spreadsheet_safety import csv_cell, neutralise_formula, xlsx_cell
 
 MISSING = "–"  # shown for "no figure" (e.g. a share without own cost)
 
@@ -370,12 +371,18 @@ def filename(*parts: str) -> str:
 
 
 def to_csv(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark (so that Excel reads å, ä, ö), comma-separated, a header row."""
+    """UTF-8 with a byte-order mark (so that Excel reads å, ä, ö), comma-separated, a header row;
+    text that a spreadsheet would run as a formula is neutralised (``lib.spreadsheet_safety``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.label for column in table.columns])
+    writer.writerow([neutralise_formula(str(column.label)) for column in table.columns])
     for row in table.all_rows:
-        writer.writerow([plain(value, column.kind) for column, value in zip(table.columns, row, strict=True)])
+        writer.writerow(
+            [
+                csv_cell(value, plain(value, column.kind))
+                for column, value in zip(table.columns, row, strict=True)
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -397,7 +404,8 @@ def _excel_value(value: Any, kind: str) -> Any:
         return None
     if kind == YESNO:
         return _("Yes") if value else _("No")
-    return value  # Decimal, int and date are numbers in Excel; text stays text
+    # Decimal, int and date are numbers in Excel; text stays text, never a formula.
+    return xlsx_cell(value)
 
 
 def to_xlsx(tables: Iterable[Table], *, summary: Sequence[str] | None = None, title: str = "") -> bytes:
@@ -415,16 +423,16 @@ def to_xlsx(tables: Iterable[Table], *, summary: Sequence[str] | None = None, ti
     bold = Font(bold=True)
     if summary is not None:
         sheet = workbook.create_sheet(_sheet_title(_("Summary"), taken))
-        sheet.append([title])
+        sheet.append([xlsx_cell(title)])
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.append([])
         for sentence in summary:
-            sheet.append([sentence])
+            sheet.append([xlsx_cell(sentence)])
             sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions["A"].width = 110
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table.sheet, taken))
-        sheet.append([column.label for column in table.columns])
+        sheet.append([xlsx_cell(str(column.label)) for column in table.columns])
         for cell in sheet[1]:
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="bottom")

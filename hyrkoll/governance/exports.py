@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from hyrkoll.followup import exports as base
 from hyrkoll.followup.exports import TEXT, Column, Table
+from hyrkoll.lib.spreadsheet_safety import neutralise_formula
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -26,6 +29,16 @@ def requested_format(request: HttpRequest) -> str | None:
     return fmt if fmt in CONTENT_TYPES else None
 
 
+def _caption_row(caption: str) -> str:
+    """A table's caption as a CSV row of its own: quoted as CSV quotes (a plan's name may hold
+    quotes or commas) and never a formula."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerow(
+        [neutralise_formula(str(caption))]
+    )
+    return buffer.getvalue()
+
+
 def download(tables: Sequence[Table], fmt: str, *stem: str) -> HttpResponse:
     """The tables as a file: CSV holds the first table (or all, one after another, separated by
     a blank line and each with its caption); the workbook has one sheet per table."""
@@ -36,7 +49,7 @@ def download(tables: Sequence[Table], fmt: str, *stem: str) -> HttpResponse:
             parts = []
             for index, table in enumerate(tables):
                 chunk = base.to_csv(table).decode("utf-8").lstrip("\ufeff")
-                parts.append(f'"{table.caption}"\r\n{chunk}')
+                parts.append(_caption_row(table.caption) + chunk)
                 if index < len(tables) - 1:
                     parts.append("\r\n")
             content = ("\ufeff" + "".join(parts)).encode("utf-8")

@@ -77,10 +77,10 @@ def lines_table(lines: Iterable[InvoiceLine]) -> Table:
                 line.date_from.isoformat(),
                 line.date_to.isoformat(),
                 line.get_kind_display(),
-                f"{line.quantity:.2f}",
+                line.quantity,  # a number (a credit line is negative), not text
                 line.unit_price_sek,
                 line.amount_sek,
-                f"{line.priced_quantity:.2f}",
+                line.priced_quantity,
                 line.expected_sek,
             ]
             for line in lines
