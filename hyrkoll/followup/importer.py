@@ -184,6 +184,11 @@ class FileKind:
     value_column: str  # amount_sek or value
     max_digits: int  # of the stored value, incl. two decimals
 
+    @property
+    def limit(self) -> Decimal:
+        """No single value, and no sum, may reach this: it could not be stored."""
+        return Decimal(10) ** (self.max_digits - 2)
+
 
 COSTS = FileKind(
     kind=ImportKind.COSTS,
@@ -325,7 +330,10 @@ def parse_amount(value: Any) -> Decimal | None:
     whole, _point, fraction = digits.partition(".")
     if not whole.isdigit() or (fraction and not fraction.isdigit()) or (_point and not fraction):
         return None
-    return Decimal(sign + digits)
+    try:
+        return Decimal(sign + digits)
+    except InvalidOperation:  # digits Decimal does not read, e.g. "²"
+        return None
 
 
 def _blank(row: Iterable[Any]) -> bool:
@@ -569,6 +577,7 @@ def _aggregate_costs(
         index["region"], index["period"], index["cost_type"], index["profession"], index["care_area"]
     )
     amount_at = index["amount_sek"]
+    limit = COSTS.limit
     org_at = index.get("supplier_org_no")
     unit_at = index.get("unit")
     width = max(header.width, amount_at + 1)
@@ -612,6 +621,9 @@ def _aggregate_costs(
         if amount is None:
             errors.add(rows.line_num, header.name("amount_sek"), raw_amount, _value_error(raw_amount))
             key = None
+        elif not -limit < amount < limit:  # also keeps the sums within what Decimal can round
+            errors.add(rows.line_num, header.name("amount_sek"), raw_amount, _("too large."))
+            amount, key = None, None
         if org_at is not None:
             raw_org = row[org_at]
             org = org_numbers.get(raw_org) if raw_org else ""
@@ -649,6 +661,7 @@ def _aggregate_metrics(
         index["region"], index["period"], index["metric"], index["profession"], index["care_area"]
     )
     value_at = index["value"]
+    limit = METRICS_FILE.limit
     width = max(header.width, value_at + 1)
     errors, cache = parsed.errors, resolve.cache
     sums: defaultdict[tuple, Decimal] = defaultdict(Decimal)
@@ -674,6 +687,9 @@ def _aggregate_metrics(
         value = parse_amount(raw_value)
         if value is None:
             errors.add(number, value_name, raw_value, _value_error(raw_value))
+        elif not -limit < value < limit:
+            errors.add(number, value_name, raw_value, _("too large."))
+            value = None
         if key.__class__ is list:
             _report_key_errors(errors, number, key)
             continue
@@ -713,7 +729,7 @@ def _check_sums(kind: FileKind, parsed: Parsed, header: _Header | None) -> None:
     """Round each sum to öre; the sum of hired or own cost (or FTE) per key must not be negative."""
     if parsed.errors or header is None:
         return
-    limit = Decimal(10) ** (kind.max_digits - 2)
+    limit = kind.limit
     value_name = header.name(kind.value_column)
     for sums in (parsed.sums, parsed.supplier_sums):
         for key, total in sums.items():

@@ -39,6 +39,12 @@ from hyrkoll.lib.orgno import normalise_org_no
 
 MAX_LINE_DAYS = 31
 MAX_ERRORS = 200
+# What the columns can hold (decimal places 2): a line's amount (InvoiceLine.amount_sek has 14
+# digits, the limit leaves room for the control's differences), a unit price (10 digits) and an
+# invoice's total (Invoice.invoiced_sek, 14 digits).
+MAX_AMOUNT_SEK = Decimal("1e11")
+MAX_UNIT_PRICE_SEK = Decimal("1e8")
+MAX_INVOICE_SEK = Decimal("1e12")
 
 HEADERS = {
     "supplier_org_no": "supplier_org_no",
@@ -271,16 +277,19 @@ class LineChecker:
         self.errors = errors
         self.kinds = kind_names()
 
-    def money(self, row: int | None, column: str, raw: Any, *, signed: bool = True) -> Decimal | None:
+    def money(
+        self, row: int | None, column: str, raw: Any, *, signed: bool = True, limit: Decimal = MAX_AMOUNT_SEK
+    ) -> Decimal | None:
         number = parse_number(raw)
         if number is None:
             self.errors.add(row, column, raw, _("not an amount (write e.g. 1234,50 or 1 234,50)."))
             return None
+        # The size first: a number of more digits than Decimal computes with cannot be rounded.
+        if abs(number) >= limit:
+            self.errors.add(row, column, raw, _("too large."))
+            return None
         if number != number.quantize(Decimal("0.01")):
             self.errors.add(row, column, raw, _("at most two decimals."))
-            return None
-        if abs(number) >= Decimal("1e11"):
-            self.errors.add(row, column, raw, _("too large."))
             return None
         if not signed and number < 0:
             self.errors.add(row, column, raw, _("cannot be negative."))
@@ -335,7 +344,13 @@ class LineChecker:
         quantity = self.money(row, columns["quantity"], values.get("quantity"))
         if quantity is not None and abs(quantity) > Decimal(10000):
             self.errors.add(row, columns["quantity"], values.get("quantity"), _("too large."))
-        price = self.money(row, columns["unit_price_sek"], values.get("unit_price_sek"), signed=False)
+        price = self.money(
+            row,
+            columns["unit_price_sek"],
+            values.get("unit_price_sek"),
+            signed=False,
+            limit=MAX_UNIT_PRICE_SEK,
+        )
         amount = self.money(row, columns["amount_sek"], values.get("amount_sek"))
         if quantity is not None and quantity < 0:
             self.errors.add(
@@ -417,6 +432,7 @@ def read_file(data: bytes, filename: str = "") -> tuple[list[ParsedInvoice], Err
     checker = LineChecker(errors)
     invoices: dict[tuple[str, str], ParsedInvoice] = {}
     seen_lines: dict[tuple, int] = {}
+    last_row: dict[tuple[str, str], int] = {}
     suppliers = {s.org_no: s for s in Supplier.objects.all()}
     index: dict[str, int] | None = None
     shown: dict[str, str] = {}
@@ -494,6 +510,7 @@ def read_file(data: bytes, filename: str = "") -> tuple[list[ParsedInvoice], Err
                 continue
             seen_lines[line_key] = number
             invoice.lines.append(line)
+            last_row[key] = number
     except tabular.TableError as error:
         for message in error.errors:
             errors.add(None, "", "", message)
@@ -502,4 +519,18 @@ def read_file(data: bytes, filename: str = "") -> tuple[list[ParsedInvoice], Err
         errors.add(None, "", "", _("the file is empty."))
     elif not count and not errors:
         errors.add(None, "", "", _("the file has no invoice lines."))
+    for key, invoice in invoices.items():
+        check_total(errors, last_row.get(key), shown["amount_sek"], invoice.number, invoice.lines)
     return list(invoices.values()), errors, count
+
+
+def check_total(errors: Errors, row: int | None, column: str, number: str, lines: list[ParsedLine]) -> None:
+    """An error if the lines of invoice ``number`` add up to more than an invoice's total can hold."""
+    if abs(sum((line.amount_sek for line in lines), Decimal(0))) >= MAX_INVOICE_SEK:
+        errors.add(
+            row,
+            column,
+            "",
+            _("the lines for %(key)s add up to more than the largest amount that can be stored.")
+            % {"key": number},
+        )

@@ -29,7 +29,15 @@ from hyrkoll.invoicing.models import (
     InvoiceSource,
     InvoiceStatus,
 )
-from hyrkoll.invoicing.parsing import Errors, FileError, LineChecker, ParsedInvoice, read_file, sha256_of
+from hyrkoll.invoicing.parsing import (
+    Errors,
+    FileError,
+    LineChecker,
+    ParsedInvoice,
+    check_total,
+    read_file,
+    sha256_of,
+)
 from hyrkoll.lib.bulk import insert_rows
 from hyrkoll.ordering.workflow import WorkflowError
 from hyrkoll.organisation.models import Region
@@ -269,6 +277,7 @@ def submit(
     regions = {
         known[aid] for line in lines if (aid := control.assignment_id_of(line.assignment_ref)) in known
     }
+    check_total(errors, None, str(LINE_LABELS["amount_sek"]), number, lines)
     if region is None:
         if len(regions) > 1:
             errors.add(None, "", "", _("all lines of an invoice must be assignments in the same region."))

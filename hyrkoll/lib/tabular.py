@@ -5,7 +5,8 @@ Rows are streamed, never held all at once, so a file of millions of ledger lines
 memory beyond the file's bytes. Each row comes with its number as a spreadsheet or text editor
 shows it (the physical line a CSV row ends on; the sheet row of a workbook), so that messages can
 name it. CSV cells are text; workbook cells keep their type (numbers, dates) – use
-:func:`cell_text` for the text a CSV file would hold.
+:func:`cell_text` for the text a CSV file would hold. A CSV file with a NUL byte is refused (no
+text holds one, and PostgreSQL cannot store it), naming its line.
 """
 
 from __future__ import annotations
@@ -96,6 +97,15 @@ class CsvRows:
 
     def __init__(self, data: bytes) -> None:
         encoding = encoding_of(data)
+        nul = data.find(b"\x00")
+        if nul != -1:
+            # Text never holds one (PostgreSQL refuses to store it): the file is not a CSV file.
+            raise TableError(
+                [
+                    _("Row %(row)d: a NUL character (byte 0), which a text file cannot hold.")
+                    % {"row": data.count(b"\n", 0, nul) + 1}
+                ]
+            )
         self.delimiter = sniff_delimiter(_first_line(data, encoding))
         text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
         self._reader = csv.reader(text, delimiter=self.delimiter)
