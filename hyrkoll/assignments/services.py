@@ -34,13 +34,10 @@ from hyrkoll.assignments.models import (
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.lib.dates import shift_months
+from hyrkoll.ordering.call_off_length import latest_call_off_end, max_call_off_months
+from hyrkoll.ordering.errors import WorkflowError
 from hyrkoll.ordering.models import Offer
-from hyrkoll.ordering.workflow import (
-    WorkflowError,
-    latest_call_off_end,
-    max_call_off_months,
-    refuse_if_suspended,
-)
+from hyrkoll.ordering.suspension import refuse_if_suspended
 
 CENT = Decimal("0.01")
 HOURS_PER_DAY = Decimal(24)
