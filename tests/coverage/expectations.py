@@ -37,7 +37,6 @@ class Row:
     redirect: str = ""  # personas sent elsewhere (302) by a GET, e.g. to their own page
     post: PostKind = "form"
     public: bool = False  # anonymous gets the page too
-    export: bool = False  # a file, not a page (its decoded content is searched for leaks)
     post_ok: str | None = None  # who may POST, when not the same as ``ok``
     query: str = ""  # appended to the URL, e.g. an export's table and format
     anonymous_get: int | str | None = None  # a public page's answer to anonymous, when not 200

@@ -107,9 +107,7 @@ URL_TABLE: dict[str, Row] = {
     # --- assignments and time reports -------------------------------------------------------------
     "assignments:list": Row(ok=REGIONS_AND_NATIONAL, redirect=SUPPLIERS),
     "assignments:detail": Row("assignment_a", ok=A_WITH_SUPPLIER_A, missing=NOT_A_NOR_SUPPLIER_A),
-    "assignments:time_report_csv": Row(
-        "assignment_a", ok=A_WITH_SUPPLIER_A, missing=NOT_A_NOR_SUPPLIER_A, export=True
-    ),
+    "assignments:time_report_csv": Row("assignment_a", ok=A_WITH_SUPPLIER_A, missing=NOT_A_NOR_SUPPLIER_A),
     "assignments:extend": Row(
         "assignment_a", ok=A_WITH_SUPPLIER_A, missing=NOT_A_NOR_SUPPLIER_A, post="action"
     ),
@@ -154,11 +152,11 @@ URL_TABLE: dict[str, Row] = {
     "followup:dashboard": Row(ok=REGIONS_AND_NATIONAL, post="read"),
     "followup:region_dashboard": Row("region_a_code", ok=REGIONS_AND_NATIONAL, post="read"),
     "followup:download": Row(
-        ok=REGIONS_AND_NATIONAL, query="?region=14&table=costs&format=xlsx", post="read", export=True
+        ok=REGIONS_AND_NATIONAL, query="?region=14&table=costs&format=xlsx", post="read"
     ),
     "followup:report": Row(ok=REGIONS_AND_NATIONAL, post="read"),
-    "followup:report_pdf": Row(ok=REGIONS_AND_NATIONAL, post="read", export=True),
-    "followup:report_xlsx": Row(ok=REGIONS_AND_NATIONAL, post="read", export=True),
+    "followup:report_pdf": Row(ok=REGIONS_AND_NATIONAL, post="read"),
+    "followup:report_xlsx": Row(ok=REGIONS_AND_NATIONAL, post="read"),
     "followup:imports": Row(ok=REGIONS_AND_NATIONAL, post="read"),
     "followup:import_upload": Row(ok=f"{roles('controller')} {COORDINATOR}"),
     "followup:import_detail": Row("import_a", ok=REGION_A_AND_NATIONAL, missing="b.*", post="read"),
@@ -199,9 +197,7 @@ URL_TABLE: dict[str, Row] = {
     "governance:declaration_create": Row(
         "open_procurement", ok=roles("admin", "steering_group"), redirect=ANYONE
     ),
-    "governance:declaration_document": Row(
-        "declaration_a", ok=REGION_A_AND_NATIONAL, missing=NOT_REGION_A, export=True
-    ),
+    "governance:declaration_document": Row("declaration_a", ok=REGION_A_AND_NATIONAL, missing=NOT_REGION_A),
     # --- compliance -------------------------------------------------------------------------------
     "compliance:deviations": Row(ok=ANYONE),
     "compliance:deviation_create": Row(ok=roles("admin", "call_off_unit")),
