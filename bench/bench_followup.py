@@ -37,17 +37,18 @@ from django.test import Client
 from bench.ledger import FIRST_YEAR, LAST_YEAR, TARGET_LINES, write_ledger
 from bench.timing import measure
 from hyrkoll.accounts.models import User
-from hyrkoll.followup import importer
+from hyrkoll.followup import importing
+from hyrkoll.followup.importing import formats, reading, storing
 from hyrkoll.followup.indicators import Period, figures_for, month, rolling12_shares
 from hyrkoll.followup.models import CostEntry, ImportStatus, SupplierCostEntry
 
 PROFILE_LINES = 200_000
-# The importer's functions timed during the import (module attribute → label).
+# The importer's functions timed during the import ((module, attribute) → label).
 PHASES = {
-    "_read": "read + validate + aggregate",
-    "_earlier_same_file": "same file imported before?",
-    "_store": "store in one transaction (delete, insert, audit)",
-    "_insert_entries": "  of which: inserting the rows",
+    (reading, "read"): "read + validate + aggregate",
+    (storing, "earlier_same_file"): "same file imported before?",
+    (storing, "store"): "store in one transaction (delete, insert, audit)",
+    (storing, "insert_entries"): "  of which: inserting the rows",
 }
 
 DUCKDB_SQL = """
@@ -91,8 +92,8 @@ def _timed_phases(phases: dict[str, float]):
         return timed
 
     patches = [
-        mock.patch.object(importer, name, wrap(label, getattr(importer, name)))
-        for name, label in PHASES.items()
+        mock.patch.object(module, name, wrap(label, getattr(module, name)))
+        for (module, name), label in PHASES.items()
     ]
     for patch in patches:
         patch.start()
@@ -173,7 +174,7 @@ def _profile_sample(path: Path) -> None:
     with transaction.atomic():
         started = time.perf_counter()
         profiler.enable()
-        record = importer.import_costs(None, sample, "ledger-sample.csv", replace=True)
+        record = importing.import_costs(None, sample, "ledger-sample.csv", replace=True)
         profiler.disable()
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)
@@ -199,7 +200,7 @@ def _import(path: Path, duckdb_seconds: float, duckdb_single: float) -> None:
     phases: dict[str, float] = {}
     with _timed_phases(phases):
         started = time.perf_counter()
-        record = importer.import_costs(None, data, "ledger.csv", replace=True)
+        record = importing.import_costs(None, data, "ledger.csv", replace=True)
         elapsed = time.perf_counter() - started
     rss_after = _max_rss_mb()
     assert record.status == ImportStatus.DONE, record.errors[:5]
@@ -225,11 +226,11 @@ def _import(path: Path, duckdb_seconds: float, duckdb_single: float) -> None:
 
 def _tracemalloc_parse(path: Path) -> None:
     """tracemalloc slows every allocation, so it watches only the reading and adding-up of the
-    whole file (importer._read, no database writes), not the timed import."""
+    whole file (reading.read, no database writes), not the timed import."""
     data = path.read_bytes()
     tracemalloc.start()
     started = time.perf_counter()
-    parsed = importer._read(importer.COSTS, data, "ledger.csv", None, None)
+    parsed = reading.read(formats.COSTS, data, "ledger.csv", None, None)
     elapsed = time.perf_counter() - started
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

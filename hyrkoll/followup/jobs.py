@@ -30,7 +30,7 @@ from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hyrkoll.followup import importer
+from hyrkoll.followup import importing
 from hyrkoll.followup.models import CostImport, ImportStatus
 from hyrkoll.organisation.models import Region
 
@@ -84,7 +84,7 @@ def claim(import_id: int | None = None) -> CostImport | None:
     return None
 
 
-def _progress_writer(pk: int) -> importer.Progress:
+def _progress_writer(pk: int) -> importing.Progress:
     def write(done: int, total: int) -> None:
         CostImport.objects.filter(pk=pk).update(lines=total, lines_done=done)
 
@@ -98,13 +98,14 @@ def execute(cost_import: CostImport) -> CostImport:
         with cost_import.file.open("rb") as stored:
             data = stored.read()
         with translation.override(settings.LANGUAGE_CODE):
-            importer.run(
-                importer.file_kind(cost_import.kind),
-                cost_import,
+            importing.import_file(
+                cost_import.kind,
                 data,
+                cost_import.filename,
                 actor=cost_import.created_by,
                 region=cost_import.region,
                 progress=_progress_writer(pk),
+                record=cost_import,
             )
     except Exception as error:  # a crash must not leave the import RUNNING
         logger.exception("Import %s failed", pk)

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hyrkoll.accounts.models import Role, Scope
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
-from hyrkoll.followup import importer, jobs
+from hyrkoll.followup import importing, jobs
 from hyrkoll.followup.access import can_follow_up, published_through
 from hyrkoll.followup.forms_imports import ImportUploadForm, PublishForm, TargetForm
 from hyrkoll.followup.models import (
@@ -171,7 +171,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress_text": _progress_text(cost_import),
         "row_errors": [e for e in errors if not e.get("more")],
         "more_errors": next((e["more"] for e in errors if e.get("more")), 0),
-        "error_count": importer.error_count(cost_import),
+        "error_count": importing.error_count(cost_import),
         "totals": _totals(cost_import),
         "duplicate_of": duplicate_of,
         "status_url": reverse("followup:import_status", args=[cost_import.pk]),
@@ -190,7 +190,7 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
             "progress_pct": cost_import.progress_pct,
             "lines": cost_import.lines,
             "lines_done": cost_import.lines_done,
-            "errors": importer.error_count(cost_import),
+            "errors": importing.error_count(cost_import),
             "finished": cost_import.status in (ImportStatus.DONE, ImportStatus.REJECTED),
             "text": _progress_text(cost_import),
         }

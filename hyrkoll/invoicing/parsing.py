@@ -32,7 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hyrkoll.agreement.models import Supplier
-from hyrkoll.followup.importer import fold as fold_name
+from hyrkoll.followup.importing.formats import fold as fold_name
 from hyrkoll.invoicing.models import LineKind
 from hyrkoll.lib import tabular
 from hyrkoll.lib.orgno import normalise_org_no

@@ -24,7 +24,7 @@ from hypothesis import event, given, settings
 from conftest import make_user
 from hyrkoll.accounts.models import Role, Scope
 from hyrkoll.consultants.imports import FORMER_EMPLOYEE_COLUMNS, LICENCE_COLUMNS
-from hyrkoll.followup import importer, jobs
+from hyrkoll.followup import importing, jobs
 from hyrkoll.followup.models import CostImport, ImportStatus
 from hyrkoll.invoicing.parsing import HEADERS as INVOICE_HEADERS
 from hyrkoll.organisation.zones import REQUIRED_COLUMNS as ZONE_COLUMNS
@@ -35,8 +35,8 @@ pytestmark = pytest.mark.django_db
 ENTRY_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=min(PROPERTY_SETTINGS.max_examples, 8))
 HEADERS = sorted(
     {
-        *importer.COST_HEADERS,
-        *importer.METRIC_HEADERS,
+        *importing.COST_HEADERS,
+        *importing.METRIC_HEADERS,
         *INVOICE_HEADERS,
         *LICENCE_COLUMNS,
         *FORMER_EMPLOYEE_COLUMNS,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +19,8 @@ from django.db.models import Sum
 from django.utils import translation
 
 from hyrkoll.audit.models import AuditAction, AuditEvent
-from hyrkoll.followup import importer
+from hyrkoll.followup import importing
+from hyrkoll.followup.importing import aggregation
 from hyrkoll.followup.models import CostEntry, CostImport, ImportStatus, SupplierCostEntry
 from hyrkoll.organisation.models import Region
 
@@ -91,7 +93,7 @@ def amounts() -> dict[tuple[str, str, str, str, str], Decimal]:
 
 def run(data: bytes, name: str = "costs.csv", **kwargs: Any) -> CostImport:
     kwargs.setdefault("replace", False)
-    return importer.import_costs(None, data, name, **kwargs)
+    return importing.import_costs(None, data, name, **kwargs)
 
 
 def fields_of(cost_import: CostImport) -> set[tuple[Any, str]]:
@@ -137,7 +139,7 @@ def test_a_canonical_csv_is_imported_and_recorded(world: dict[str, Any], tmp_pat
             ["01", "2024-02", "own", "other", "", "9000", "", ""],
         ],
     )
-    result = importer.import_costs(
+    result = importing.import_costs(
         world["coordinator"], path.read_bytes(), path.name, replace=False, definition_note="exkl. tandvård"
     )
     assert result.status == ImportStatus.DONE, result.errors
@@ -254,7 +256,7 @@ def test_blank_lines_and_extra_columns_are_ignored(world: dict[str, Any]) -> Non
 
 
 def test_progress_is_reported(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(aggregation, "PROGRESS_EVERY", 2)
     rows = [HEADER] + [["14", f"2024-{m:02d}", "own", "", "", "1"] for m in range(1, 8)]
     calls: list[tuple[int, int]] = []
     result = run(csv_bytes(rows), progress=lambda done, total: calls.append((done, total)))
@@ -430,8 +432,8 @@ def test_thousands_of_errors_are_counted_and_a_readable_number_stored(existing: 
     rows = [HEADER] + [["99", "2024-01", "own", "", "", "1"]] * 3000
     result = run(csv_bytes(rows))
     assert result.status == ImportStatus.REJECTED
-    assert len(result.errors) == importer.MAX_ERRORS + 1
-    assert importer.error_count(result) == 3000
+    assert len(result.errors) == importing.MAX_ERRORS + 1
+    assert importing.error_count(result) == 3000
 
 
 # --- Replacing and idempotence -------------------------------------------------------------------------
@@ -503,7 +505,7 @@ def test_importing_the_same_file_twice_changes_nothing(existing: CostImport) -> 
             ["01", "2024-01", "own", "", "psychiatry", "40000"],
         ]
     )
-    assert existing.sha256 == importer.hashlib.sha256(data).hexdigest()
+    assert existing.sha256 == hashlib.sha256(data).hexdigest()
     imports_before = CostImport.objects.count()
     before = state()
     for replace in (False, True):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from hyrkoll.followup import importer
+from hyrkoll.followup import importing
 from hyrkoll.followup.models import ImportStatus, StaffingMetric
 from hyrkoll.followup.tests.test_import_costs import csv_bytes, fields_of, xlsx_bytes
 
@@ -29,7 +29,7 @@ def values() -> dict[tuple[str, str, str, str, str], Decimal]:
 
 def run(data: bytes, name: str = "metrics.csv", **kwargs: Any) -> Any:
     kwargs.setdefault("replace", False)
-    return importer.import_metrics(None, data, name, **kwargs)
+    return importing.import_metrics(None, data, name, **kwargs)
 
 
 @pytest.fixture

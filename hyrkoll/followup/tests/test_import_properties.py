@@ -13,7 +13,7 @@ from django.utils import translation
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from hyrkoll.followup import importer
+from hyrkoll.followup import importing
 from hyrkoll.followup.models import (
     CostCareArea,
     CostEntry,
@@ -28,8 +28,8 @@ from tests.strategies import PROPERTY_SETTINGS, any_file, table_files
 
 pytestmark = pytest.mark.django_db
 
-COST_HEADERS = [*importer.COST_HEADERS, "Belopp SEK", "Vårdområde", "Kostnadstyp"]
-METRIC_HEADERS = [*importer.METRIC_HEADERS, "Värde", "Indikator"]
+COST_HEADERS = [*importing.COST_HEADERS, "Belopp SEK", "Vårdområde", "Kostnadstyp"]
+METRIC_HEADERS = [*importing.METRIC_HEADERS, "Värde", "Indikator"]
 
 months = st.dates(min_value=datetime.date(1989, 12, 1), max_value=datetime.date(2100, 1, 1)).map(
     lambda day: f"{day:%Y-%m}"
@@ -83,7 +83,7 @@ def _check(result: Any, before: tuple[int, int, int]) -> None:
         assert result.errors and all(error["message"] for error in result.errors)
         assert _figures() == before
         for error in result.errors:
-            assert importer.format_error(error)  # each one can be shown
+            assert importing.format_error(error)  # each one can be shown
 
 
 @PROPERTY_SETTINGS
@@ -93,17 +93,17 @@ def test_cost_import_never_raises_and_a_rejection_changes_nothing(
 ) -> None:
     data, filename = file
     before = _figures()
-    _check(importer.import_costs(None, data, filename, replace=replace), before)
+    _check(importing.import_costs(None, data, filename, replace=replace), before)
 
 
 @PROPERTY_SETTINGS
-@given(file=table_files(importer.COSTS.required + importer.COSTS.optional, cost_rows), replace=...)
+@given(file=table_files(importing.COSTS.required + importing.COSTS.optional, cost_rows), replace=...)
 def test_cost_import_of_nearly_valid_files(
     world: dict[str, Any], file: tuple[bytes, str], replace: bool
 ) -> None:
     data, filename = file
     before = _figures()
-    _check(importer.import_costs(None, data, filename, replace=replace), before)
+    _check(importing.import_costs(None, data, filename, replace=replace), before)
 
 
 @PROPERTY_SETTINGS
@@ -113,17 +113,17 @@ def test_metrics_import_never_raises_and_a_rejection_changes_nothing(
 ) -> None:
     data, filename = file
     before = _figures()
-    _check(importer.import_metrics(None, data, filename, replace=replace, region=world["region_a"]), before)
+    _check(importing.import_metrics(None, data, filename, replace=replace, region=world["region_a"]), before)
 
 
 @PROPERTY_SETTINGS
-@given(file=table_files(importer.METRICS_FILE.required, metric_rows), replace=...)
+@given(file=table_files(importing.METRICS_FILE.required, metric_rows), replace=...)
 def test_metrics_import_of_nearly_valid_files(
     world: dict[str, Any], file: tuple[bytes, str], replace: bool
 ) -> None:
     data, filename = file
     before = _figures()
-    _check(importer.import_metrics(None, data, filename, replace=replace, region=world["region_a"]), before)
+    _check(importing.import_metrics(None, data, filename, replace=replace, region=world["region_a"]), before)
 
 
 # --- What the properties found: each now a rejection naming row and column -------------------------------
@@ -149,7 +149,7 @@ def test_a_cost_file_that_raised_is_rejected(
 ) -> None:
     before = _figures()
     with translation.override("en"):
-        result = importer.import_costs(None, (COST_HEADER + line).encode(), "f.csv", replace=False)
+        result = importing.import_costs(None, (COST_HEADER + line).encode(), "f.csv", replace=False)
     assert result.status == ImportStatus.REJECTED and _figures() == before
     [error] = result.errors
     assert error["field"] == field and error["message"].startswith(message)
@@ -159,6 +159,6 @@ def test_a_cost_file_that_raised_is_rejected(
 @pytest.mark.parametrize("value", ["\u00b2", "9" * 40])
 def test_a_metrics_file_that_raised_is_rejected(world: dict[str, Any], value: str) -> None:
     data = f"region;period;metric;profession;care_area;value\n14;2025-06;hired_fte;doctor;primary;{value}"
-    result = importer.import_metrics(None, data.encode(), "f.csv", replace=False, region=world["region_a"])
+    result = importing.import_metrics(None, data.encode(), "f.csv", replace=False, region=world["region_a"])
     assert result.status == ImportStatus.REJECTED and _figures() == (0, 0, 0)
     assert [(error["row"], error["field"]) for error in result.errors] == [(2, "value")]

@@ -3,6 +3,7 @@ compare-and-set update and runs it with progress; a crash leaves it REJECTED."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from django.urls import reverse
 
 from conftest import make_user
 from hyrkoll.accounts.models import Role, Scope
-from hyrkoll.followup import importer, jobs
+from hyrkoll.followup import importing, jobs
+from hyrkoll.followup.importing import aggregation, storing
 from hyrkoll.followup.models import CostEntry, CostImport, ImportKind, ImportStatus
 from hyrkoll.followup.tests.test_import_costs import HEADER, csv_bytes
 
@@ -56,7 +58,7 @@ def test_an_upload_is_queued_then_run_by_run_jobs_once(world: dict[str, Any], cl
     assert cost_import.status == ImportStatus.QUEUED and cost_import.progress_pct == 0
     assert cost_import.region == world["region_a"] and cost_import.created_by == controller
     assert cost_import.file.name.startswith("imports/") and cost_import.file.read() == GOOD
-    assert cost_import.sha256 == importer.hashlib.sha256(GOOD).hexdigest()
+    assert cost_import.sha256 == hashlib.sha256(GOOD).hexdigest()
     assert not CostEntry.objects.exists()
 
     out = io.StringIO()
@@ -106,7 +108,7 @@ def test_progress_is_written_to_the_row(world: dict[str, Any], monkeypatch: pyte
     seen: list[tuple[int, int, int]] = []
     writer = jobs._progress_writer
 
-    def spying_writer(pk: int) -> importer.Progress:
+    def spying_writer(pk: int) -> importing.Progress:
         write = writer(pk)
 
         def spy(done: int, total: int) -> None:
@@ -116,7 +118,7 @@ def test_progress_is_written_to_the_row(world: dict[str, Any], monkeypatch: pyte
 
         return spy
 
-    monkeypatch.setattr(importer, "PROGRESS_EVERY", 4)
+    monkeypatch.setattr(aggregation, "PROGRESS_EVERY", 4)
     monkeypatch.setattr(jobs, "_progress_writer", spying_writer)
     jobs.run_pending()
     assert seen == [(4, 10, 40), (8, 10, 80), (10, 10, 100)]
@@ -128,7 +130,7 @@ def test_a_crashing_import_is_rejected_and_changes_nothing(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cost_import = queue(world)
-    real_store = importer._store
+    real_store = storing.store
 
     def crash(*args: Any, **kwargs: Any) -> Any:
         real_store(*args, **kwargs)  # writes, then fails inside the transaction
@@ -140,7 +142,7 @@ def test_a_crashing_import_is_rejected_and_changes_nothing(
         with transaction.atomic():
             return crash(kind, record, parsed, actor)
 
-    monkeypatch.setattr(importer, "_store", crashing_store)
+    monkeypatch.setattr(storing, "store", crashing_store)
     jobs.run_pending()
     cost_import.refresh_from_db()
     assert cost_import.status == ImportStatus.REJECTED

@@ -1,7 +1,7 @@
 """``hyrkoll import_costs FILE [--replace] [--definition-note TEXT]``: import a cost file.
 
 The whole file is checked first; a file with errors is rejected with the errors listed (the first
-50 and how many in all) and nothing changes. See ``hyrkoll.followup.importer`` for the format.
+50 and how many in all) and nothing changes. See ``hyrkoll.followup.importing`` for the format.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hyrkoll.followup import importer
-from hyrkoll.followup.models import CostImport, ImportStatus
+from hyrkoll.followup import importing
+from hyrkoll.followup.models import CostImport, ImportKind, ImportStatus
 
 SHOWN_ERRORS = 50
 
@@ -35,16 +35,17 @@ class Command(BaseCommand):
         )
 
     def run_import(self, data: bytes, path: Path, options: dict[str, Any]) -> CostImport:
-        return importer.import_costs(
-            None,
+        return importing.import_file(
+            ImportKind.COSTS,
             data,
             path.name,
+            actor=None,
             replace=options["replace"],
             progress=self.progress_printer(options),
             definition_note=options["definition_note"],
         )
 
-    def progress_printer(self, options: dict[str, Any]) -> importer.Progress | None:
+    def progress_printer(self, options: dict[str, Any]) -> importing.Progress | None:
         if options["verbosity"] < 2:
             return None
 
@@ -68,8 +69,10 @@ class Command(BaseCommand):
             return
         if result.status != ImportStatus.DONE:
             errors = result.errors or []
-            count = importer.error_count(result)
-            shown = [importer.format_error(error) for error in errors if not error.get("more")][:SHOWN_ERRORS]
+            count = importing.error_count(result)
+            shown = [importing.format_error(error) for error in errors if not error.get("more")][
+                :SHOWN_ERRORS
+            ]
             lines = [f"Nothing was imported: {count} error(s) in {path.name}.", *shown]
             if count > len(shown):
                 lines.append(f"… and {count - len(shown)} more.")

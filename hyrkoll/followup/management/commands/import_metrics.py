@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from hyrkoll.followup import importer
+from hyrkoll.followup import importing
 from hyrkoll.followup.management.commands import import_costs
-from hyrkoll.followup.models import CostImport
+from hyrkoll.followup.models import CostImport, ImportKind
 
 
 class Command(import_costs.Command):
@@ -27,6 +27,11 @@ class Command(import_costs.Command):
         )
 
     def run_import(self, data: bytes, path: Path, options: dict[str, Any]) -> CostImport:
-        return importer.import_metrics(
-            None, data, path.name, replace=options["replace"], progress=self.progress_printer(options)
+        return importing.import_file(
+            ImportKind.METRICS,
+            data,
+            path.name,
+            actor=None,
+            replace=options["replace"],
+            progress=self.progress_printer(options),
         )
