@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from hyrkoll.audit import services as audit
 from hyrkoll.followup.importing import reading, storing
-from hyrkoll.followup.importing.aggregation import Progress
+from hyrkoll.followup.importing.aggregation import Parsed, Progress
 from hyrkoll.followup.importing.errors import MAX_ERRORS, error_count, format_error
 from hyrkoll.followup.importing.formats import (
     COST_HEADERS,
@@ -82,6 +82,13 @@ def _run(
         record.region = region
     record.already_imported = False  # type: ignore[attr-defined]
     parsed = reading.read(kind, data, record.filename, region, progress)
+    try:
+        return _finish(kind, record, parsed, actor)
+    finally:
+        parsed.close()
+
+
+def _finish(kind: FileKind, record: CostImport, parsed: Parsed, actor: Any) -> CostImport:
     if parsed.errors:
         return storing.reject(record, parsed.errors.stored(), parsed.lines)
     earlier = storing.earlier_same_file(record, kind)

@@ -43,6 +43,17 @@ class Parsed:
     sums: dict[tuple[str, datetime.date, str, str, str], Decimal] = field(default_factory=dict)
     # (region, month, org no, unit, profession, care area) → hired cost
     supplier_sums: dict[tuple[str, datetime.date, str, str, str, str], Decimal] = field(default_factory=dict)
+    # The columnar reader keeps the supplier sums in DuckDB instead (``columnar.SupplierRows``).
+    supplier_rows: Any = None
+
+    @property
+    def supplier_count(self) -> int:
+        return len(self.supplier_sums) if self.supplier_rows is None else self.supplier_rows.count
+
+    def close(self) -> None:
+        """Let go of what the columnar reader kept open."""
+        if self.supplier_rows is not None:
+            self.supplier_rows.close()
 
     @property
     def region_months(self) -> list[tuple[str, datetime.date]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from hyrkoll.followup.importing import columnar
 from hyrkoll.followup.importing.aggregation import Parsed, Progress, aggregate_rows, check_sums
 from hyrkoll.followup.importing.formats import FileKind
 from hyrkoll.followup.importing.validation import Header, KeyResolver
@@ -62,4 +63,5 @@ def read(
     kind: FileKind, data: bytes, filename: str, region: Region | None, progress: Progress | None
 ) -> Parsed:
     """The file's sums per key, or its errors."""
-    return read_rows(kind, data, filename, region, progress)
+    parsed = columnar.read_columnar(kind, data, filename, region, progress)
+    return parsed if parsed is not None else read_rows(kind, data, filename, region, progress)

@@ -1,0 +1,275 @@
+"""The columnar reader: a large CSV file read, checked and added up by DuckDB in one pass.
+
+It accepts a file only when it can prove the file valid, and then gives exactly the sums the
+row-by-row reader would; for anything else (a workbook, Windows-1252 text, a cell it cannot prove
+valid, a ragged row) it declines with None, and the row-by-row reader reads the file and names each
+bad row and field. So it never accepts what the other rejects, nor reads a value differently:
+
+- every key cell (region, month, code, profession, care area), organisation number and unit is
+  checked by the same Python functions, once per distinct value;
+- an amount is accepted only in two plain shapes, ``-1234.50`` and ``-1234,50`` (at most two
+  decimals, fewer digits than the stored field holds), which both readers read alike; any other
+  (``1 234,50``, ``1e5``, a space around it) sends the file to the row-by-row reader;
+- percentages must lie in 0–100 and not be given twice for a key; the sums are checked as in
+  ``aggregation.check_sums``.
+
+The lines are grouped by their raw key cells first (a ledger has millions of lines but tens of
+thousands of distinct keys), the distinct values are validated in Python, and the groups are then
+mapped to codes in DuckDB. The sums per key come back to Python (a few tens of thousands); the
+supplier-grain sums (hundreds of thousands) stay in DuckDB and are streamed to the database by
+``storing`` (``SupplierRows``): COPY on PostgreSQL, batched inserts elsewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+
+from hyrkoll.followup.importing.aggregation import UNIT_LENGTH, Parsed, Progress
+from hyrkoll.followup.importing.errors import ErrorList
+from hyrkoll.followup.importing.formats import PERCENT_METRICS, FileKind
+from hyrkoll.followup.importing.validation import Header, KeyResolver
+from hyrkoll.followup.importing.values import org_no, text
+from hyrkoll.followup.models import CostType
+from hyrkoll.lib import tabular
+from hyrkoll.organisation.models import Region
+
+DEFAULT_MIN_BYTES = 4 * 1024 * 1024  # smaller files: the row-by-row reader is as quick
+FETCH_BATCH = 50_000
+MEMORY_LIMIT = "128MB"  # DuckDB spills to the import's temp dir beyond this
+KEY_NAMES = ("k_region", "k_period", "k_code", "k_profession", "k_area")
+
+
+def min_bytes() -> int:
+    return int(getattr(settings, "FOLLOWUP_IMPORT_COLUMNAR_MIN_BYTES", DEFAULT_MIN_BYTES))
+
+
+class Declined(Exception):
+    """The file is not one the columnar reader can prove valid."""
+
+
+class SupplierRows:
+    """The supplier-grain sums, kept in DuckDB: (region code, month, org no, unit, profession,
+    care area, amount) rows, ``count`` of them."""
+
+    def __init__(self, connection: Any, workdir: tempfile.TemporaryDirectory, count: int) -> None:
+        self._connection = connection
+        self._workdir = workdir
+        self.count = count
+
+    def _with_ids(self, region_ids: dict[str, int]) -> None:
+        connection = self._connection
+        connection.execute("CREATE OR REPLACE TEMP TABLE region_ids (code VARCHAR, id BIGINT)")
+        connection.executemany("INSERT INTO region_ids VALUES (?, ?)", list(region_ids.items()))
+
+    # The stored row as text, the way Django writes it: the month as ISO date, the amount with two
+    # decimals (DECIMAL(38, 2) as text, as django.db.backends.utils.format_number writes it); in
+    # the order of the table's index (region, month), which makes the inserts cheaper.
+    STORED_ROW = """SELECT r.id, CAST(s.period AS VARCHAR), s.org, s.unit, s.profession, s.area,
+                           CAST(s.amount AS VARCHAR), {import_id}
+                    FROM supplier_sums s JOIN region_ids r ON r.code = s.region
+                    ORDER BY r.id, s.period"""
+
+    def stored_rows(self, region_ids: dict[str, int], import_id: int) -> Iterator[tuple[Any, ...]]:
+        """The rows in the order of ``storing.SUPPLIER_FIELDS``, ready for the database."""
+        self._with_ids(region_ids)
+        cursor = self._connection.execute(self.STORED_ROW.format(import_id=int(import_id)))
+        while batch := cursor.fetchmany(FETCH_BATCH):
+            yield from batch
+
+    def write_csv(self, region_ids: dict[str, int], import_id: int) -> str:
+        """The same rows as a CSV file for PostgreSQL's COPY; returns its path."""
+        self._with_ids(region_ids)
+        path = os.path.join(self._workdir.name, "supplier_sums.csv")
+        query = self.STORED_ROW.format(import_id=int(import_id))
+        self._connection.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER false)")
+        return path
+
+    def close(self) -> None:
+        self._connection.close()
+        self._workdir.cleanup()
+
+
+def _header(kind: FileKind, data: bytes, errors: ErrorList) -> tuple[Header, str, int]:
+    """The header (the first line, as the row-by-row reader finds it), the delimiter and the
+    number of cells it has."""
+    first = data[:65536].split(b"\n", 1)
+    if len(first) < 2:
+        raise Declined  # no line end in the sample
+    line = first[0].decode("utf-8").lstrip("\ufeff")
+    if '"' in line or "\r" in line.rstrip("\r") or not line.strip():
+        raise Declined  # quoted names, old Mac line ends or a blank first line: read row by row
+    delimiter = tabular.sniff_delimiter(line)
+    values = next(csv.reader([line.rstrip("\r")], delimiter=delimiter))
+    header = Header(kind, values, 1, errors)
+    if errors:
+        raise Declined
+    return header, delimiter, len(values)
+
+
+def _map_table(connection: Any, name: str, pairs: list[tuple[Any, Any]], value_type: str) -> None:
+    connection.execute(f"CREATE TEMP TABLE {name} (raw VARCHAR, value {value_type})")
+    if pairs:
+        connection.executemany(f"INSERT INTO {name} VALUES (?, ?)", pairs)
+
+
+def _validated_keys(connection: Any, kind: FileKind, header: Header, region: Region | None) -> None:
+    """Map tables raw value → code for each key column; Declined at the first bad value."""
+    resolver = KeyResolver(kind, header, region)
+    for position, name in enumerate(KEY_NAMES):
+        pairs = []
+        for (raw,) in connection.execute(f"SELECT DISTINCT {name} FROM groups").fetchall():
+            value, message = resolver.resolve_column(position, raw)
+            if message is not None:
+                raise Declined
+            pairs.append((raw, value))
+        _map_table(connection, f"map_{name}", pairs, "DATE" if name == "k_period" else "VARCHAR")
+
+
+def _validated_suppliers(connection: Any) -> None:
+    orgs = []
+    for (raw,) in connection.execute("SELECT DISTINCT k_org FROM groups").fetchall():
+        normalised = org_no(raw)
+        if normalised.__class__ is list:
+            raise Declined
+        orgs.append((raw, normalised))
+    _map_table(connection, "map_k_org", orgs, "VARCHAR")
+    # Units are many (a ledger's cost centres): they are taken as written, so one that the
+    # row-by-row reader would strip of spaces, or refuse as too long, sends the file there.
+    for (raw,) in connection.execute("SELECT DISTINCT k_unit FROM groups").fetchall():
+        if raw != text(raw) or len(raw) > UNIT_LENGTH:
+            raise Declined
+
+
+def _group(connection: Any, kind: FileKind, header: Header, path: str, delimiter: str, width: int) -> None:
+    """One pass over the file: lines grouped by their raw key cells (and, for lines with a supplier,
+    supplier and unit), with the sum, the count, the smallest and largest value and the bad ones."""
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    index = header.index
+    cell = {column: f"coalesce(c{position}, '')" for column, position in index.items()}
+    digits = kind.max_digits - 2
+    amount = cell[kind.value_column]
+    # Two plain shapes only; the comma is the decimal comma (see the module docstring).
+    valid = f"regexp_full_match({amount}, '-?[0-9]{{1,{digits}}}([.,][0-9]{{1,2}})?')"
+    value = f"TRY_CAST(replace({amount}, ',', '.') AS DECIMAL(18, 2))"
+    has_org = "supplier_org_no" in index
+    org = cell["supplier_org_no"] if has_org else "''"
+    unit = f"CASE WHEN {org} <> '' THEN {cell['unit']} ELSE '' END" if "unit" in index else "''"
+    keys = ", ".join(
+        f"{cell[column]} AS {name}" for column, name in zip(kind.key_columns, KEY_NAMES, strict=True)
+    )
+    not_blank = " OR ".join(f"c{i} IS NOT NULL" for i in range(width))
+    connection.execute(
+        f"""CREATE TEMP TABLE groups AS
+            SELECT {keys}, {org} AS k_org, {unit} AS k_unit,
+                   SUM({value}) AS amount, COUNT(*) AS lines,
+                   MIN({value}) AS smallest, MAX({value}) AS largest,
+                   COUNT(*) FILTER (WHERE NOT {valid}) AS bad
+            FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = false, skip = 1,
+                          auto_detect = false, columns = {{{columns}}}, null_padding = true,
+                          strict_mode = true, encoding = 'utf-8')
+            WHERE {not_blank}
+            GROUP BY ALL""",
+        [path, delimiter],
+    )
+
+
+def _resolve(connection: Any) -> None:
+    connection.execute(
+        """CREATE TEMP TABLE resolved AS
+           SELECT r.value AS region, p.value AS period, c.value AS code, pr.value AS profession,
+                  a.value AS area, o.value AS org, g.k_unit AS unit,
+                  g.amount, g.lines, g.smallest, g.largest
+           FROM groups g
+           JOIN map_k_region r ON r.raw = g.k_region
+           JOIN map_k_period p ON p.raw = g.k_period
+           JOIN map_k_code c ON c.raw = g.k_code
+           JOIN map_k_profession pr ON pr.raw = g.k_profession
+           JOIN map_k_area a ON a.raw = g.k_area
+           JOIN map_k_org o ON o.raw = g.k_org"""
+    )
+
+
+def _sums(connection: Any, kind: FileKind, parsed: Parsed) -> None:
+    rows = connection.execute(
+        """SELECT region, period, code, profession, area, SUM(amount), SUM(lines), MIN(smallest),
+                  MAX(largest)
+           FROM resolved GROUP BY ALL"""
+    ).fetchall()
+    limit = kind.limit
+    sums = {}
+    for region, period, code, profession, area, total, lines, smallest, largest in rows:
+        if code in PERCENT_METRICS and (lines > 1 or smallest < 0 or largest > 100):
+            raise Declined  # given twice, or not a percentage: the row-by-row reader says where
+        if abs(total) >= limit or (total < 0 and not kind.may_be_negative(code)):
+            raise Declined
+        sums[(region, period, code, profession, area)] = total
+    parsed.sums = sums
+
+
+def _supplier_rows(connection: Any, kind: FileKind, workdir: tempfile.TemporaryDirectory) -> SupplierRows:
+    connection.execute(
+        """CREATE TEMP TABLE supplier_sums AS
+           SELECT region, period, org, unit, profession, area, SUM(amount) AS amount
+           FROM resolved WHERE code = ? AND org <> '' GROUP BY ALL""",
+        [str(CostType.HIRED)],
+    )
+    count, largest = connection.execute("SELECT COUNT(*), MAX(ABS(amount)) FROM supplier_sums").fetchone()
+    if largest is not None and largest >= kind.limit:
+        raise Declined
+    return SupplierRows(connection, workdir, count)
+
+
+def read_columnar(
+    kind: FileKind, data: bytes, filename: str, region: Region | None, progress: Progress | None
+) -> Parsed | None:
+    """The file's sums, read by DuckDB; None when the file is not one this reader proves valid."""
+    if len(data) < min_bytes() or tabular.is_xlsx(data, filename) or b"\x00" in data:
+        return None
+    import duckdb  # only here: the small files and the workbooks never need it
+
+    parsed = Parsed()
+    workdir = tempfile.TemporaryDirectory(prefix="hyrkoll-import-")
+    connection = duckdb.connect(
+        config={
+            "threads": os.cpu_count() or 1,
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": workdir.name,
+            "preserve_insertion_order": False,
+        }
+    )
+    keep_open = False
+    try:
+        header, delimiter, width = _header(kind, data, ErrorList())
+        if progress is not None:
+            progress(0, max(data.count(b"\n") - 1, 1))
+        path = os.path.join(workdir.name, "file.csv")
+        with open(path, "wb") as file:
+            file.write(data)
+        _group(connection, kind, header, path, delimiter, width)
+        os.remove(path)
+        lines, bad = connection.execute("SELECT SUM(lines), SUM(bad) FROM groups").fetchone()
+        if not lines or bad:
+            raise Declined
+        _validated_keys(connection, kind, header, region)
+        _validated_suppliers(connection)
+        _resolve(connection)
+        _sums(connection, kind, parsed)
+        parsed.lines = int(lines)
+        if kind.has_suppliers:
+            parsed.supplier_rows = _supplier_rows(connection, kind, workdir)
+            keep_open = True
+    except (Declined, UnicodeDecodeError, csv.Error, duckdb.Error):
+        return None
+    finally:
+        if not keep_open:
+            connection.close()
+            workdir.cleanup()
+    if progress is not None:
+        progress(parsed.lines, parsed.lines)
+    return parsed
