@@ -7,7 +7,11 @@ One run, side by side (spec: issue 5, "Scale and speed"):
 2. The baseline: DuckDB reads the same CSV and computes the national half-year aggregates.
 3. Where the import spends its time: cProfile of the import of the first 200,000 lines (rolled back).
 4. The import itself (``import_costs(..., replace=True)``) into the benchmark database: lines, rows
-   stored, rows per second, its phases, the ratio to DuckDB, and peak memory.
+   stored, rows per second, its phases and the ratio to DuckDB; then the same file imported in a
+   fresh process on a fresh SQLite database and on a throwaway PostgreSQL server
+   (``bench/import_one.py``): time, ratio to DuckDB (target: at most 5 ×) and peak memory beyond the
+   process (target: under 2 × the file's size); and a 1,000,000-row .xlsx of the same ledger,
+   streamed row by row (time and memory).
 5. The indicators: ``figures_for`` (nation + all regions, one query) for every half-year and every
    rolling-12 month, ``rolling12_shares`` for 36 months; checked against DuckDB's half-year sums.
 6. The Bemanningstrend report for one half-year: web page and PDF (WeasyPrint), as the coordinator.
@@ -19,13 +23,15 @@ from __future__ import annotations
 
 import cProfile
 import io
+import json
 import os
 import pstats
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-import tracemalloc
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -38,11 +44,13 @@ from bench.ledger import FIRST_YEAR, LAST_YEAR, TARGET_LINES, write_ledger
 from bench.timing import measure
 from hyrkoll.accounts.models import User
 from hyrkoll.followup import importing
-from hyrkoll.followup.importing import formats, reading, storing
+from hyrkoll.followup.importing import reading, storing
 from hyrkoll.followup.indicators import Period, figures_for, month, rolling12_shares
 from hyrkoll.followup.models import CostEntry, ImportStatus, SupplierCostEntry
 
 PROFILE_LINES = 200_000
+XLSX_LINES = int(os.environ.get("BENCH_FOLLOWUP_XLSX_LINES", 1_000_000))
+REPO = Path(__file__).resolve().parent.parent
 # The importer's functions timed during the import ((module, attribute) → label).
 PHASES = {
     (reading, "read"): "read + validate + aggregate",
@@ -221,25 +229,103 @@ def _import(path: Path, duckdb_seconds: float, duckdb_single: float) -> None:
     _line("peak RSS (ru_maxrss) before the import", f"{rss_before:,.0f} MB (the file's bytes already read)")
     _line("peak RSS (ru_maxrss) after the import", f"{rss_after:,.0f} MB")
     del data
-    _tracemalloc_parse(path)
 
 
-def _tracemalloc_parse(path: Path) -> None:
-    """tracemalloc slows every allocation, so it watches only the reading and adding-up of the
-    whole file (reading.read, no database writes), not the timed import."""
-    data = path.read_bytes()
-    tracemalloc.start()
-    started = time.perf_counter()
-    parsed = reading.read(formats.COSTS, data, "ledger.csv", None, None)
-    elapsed = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert not parsed.errors
-    _line(
-        "tracemalloc peak, read + aggregate (separate run)",
-        f"{peak / 2**20:,.0f} MB beyond the file's {len(data) / 2**20:,.0f} MB of bytes "
-        f"({elapsed:.1f} s under tracemalloc)",
+# --- 4b. the import in a fresh process, on SQLite and on PostgreSQL; the large workbook --------------
+
+
+def _fresh_import(path: Path, env: dict[str, str]) -> dict:
+    """Migrate the database in one process, import ``path`` in another (bench/import_one.py)."""
+    env = {**os.environ, **env}
+    subprocess.run(
+        [sys.executable, "-m", "hyrkoll.manage", "migrate", "-v", "0"], env=env, cwd=REPO, check=True
     )
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.import_one", str(path)],
+        env=env,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "done", result
+    return result
+
+
+def _print_fresh(label: str, result: dict, duckdb_seconds: float, duckdb_single: float) -> None:
+    seconds, grown = result["seconds"], result["peak_rss_mb"] - result["rss_before_mb"]
+    _line(
+        f"{label}: time ({result['reader']})",
+        f"{seconds:.2f} s = {seconds / duckdb_seconds:.1f} × DuckDB's time "
+        f"({seconds / duckdb_single:.1f} × single-threaded); target ≤ 5 ×",
+    )
+    _line(
+        f"{label}: rows stored",
+        f"{result['lines']:,} lines → {result['entries']:,} monthly + {result['supplier_rows']:,} supplier rows",
+    )
+    _line(
+        f"{label}: peak memory beyond the process",
+        f"{grown:,.0f} MB = {grown / result['file_mb']:.2f} × the file's {result['file_mb']:,.0f} MB "
+        f"(file bytes included; target < 2 ×)",
+    )
+
+
+def _import_fresh(path: Path, duckdb_seconds: float, duckdb_single: float) -> None:
+    sys.path.insert(0, str(REPO / "tools"))
+    from with_postgres import throwaway_cluster
+
+    print("\nThe same import in a fresh process on a fresh database (bench/import_one.py)")
+    with tempfile.TemporaryDirectory(prefix="hyrkoll-sqlite-") as tmp:
+        sqlite = _fresh_import(path, {"SQLITE_PATH": str(Path(tmp) / "fresh.sqlite3")})
+    _print_fresh("SQLite", sqlite, duckdb_seconds, duckdb_single)
+    with throwaway_cluster() as url:
+        postgres = _fresh_import(path, {"DATABASE_URL": url})
+    _print_fresh("PostgreSQL", postgres, duckdb_seconds, duckdb_single)
+
+
+def _write_xlsx(source: Path, target: Path, lines: int) -> int:
+    """The first ``lines`` lines of the ledger as a workbook (amounts as numbers), streamed."""
+    import csv
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Huvudbok")
+    written = 0
+    with source.open(encoding="utf-8", newline="") as file:
+        reader = csv.reader(file)
+        sheet.append(next(reader))
+        for row in reader:
+            if written == lines:
+                break
+            row[5] = float(row[5])
+            sheet.append(row)
+            written += 1
+    workbook.save(target)
+    return written
+
+
+def _large_xlsx(path: Path) -> None:
+    target = path.with_suffix(".xlsx")
+    started = time.perf_counter()
+    written = _write_xlsx(path, target, XLSX_LINES)
+    made = time.perf_counter() - started
+    print(f"\nA {written:,}-row .xlsx of the same ledger, streamed (openpyxl read-only)")
+    _line("written in (openpyxl write-only)", f"{made:.1f} s, {target.stat().st_size / 2**20:,.0f} MB")
+    with tempfile.TemporaryDirectory(prefix="hyrkoll-sqlite-") as tmp:
+        result = _fresh_import(target, {"SQLITE_PATH": str(Path(tmp) / "xlsx.sqlite3")})
+    grown = result["peak_rss_mb"] - result["rss_before_mb"]
+    _line(
+        "import on SQLite, time",
+        f"{result['seconds']:.1f} s ({result['lines'] / result['seconds']:,.0f} lines/s)",
+    )
+    _line(
+        "peak memory beyond the process",
+        f"{grown:,.0f} MB (the workbook's {result['file_mb']:,.0f} MB included; the sheet is streamed, "
+        "memory grows with the distinct keys, not the rows)",
+    )
+    target.unlink()
 
 
 # --- 5. the indicators --------------------------------------------------------------------------------------
@@ -319,6 +405,8 @@ def run() -> None:
         duckdb_seconds, duckdb_single, duckdb_halves = _duckdb(path)
         _profile_sample(path)
         _import(path, duckdb_seconds, duckdb_single)
+        _import_fresh(path, duckdb_seconds, duckdb_single)
+        _large_xlsx(path)
     _indicators(duckdb_halves)
     _report()
     print(f"\nbench_followup total {time.perf_counter() - started:.0f} s; peak RSS {_max_rss_mb():,.0f} MB")
