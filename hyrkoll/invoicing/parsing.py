@@ -137,15 +137,8 @@ def _ungrouped(whole: str, mark: str) -> str | None:
 def parse_number(value: Any) -> Decimal | None:
     """A number cell, or text with a decimal comma or point and space, non-breaking space, point or
     comma thousand separators (``1 234,50``, ``1.234,50``, ``1,234.50``); None if it is not one."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        number = Decimal(repr(value))
-        return number if number.is_finite() else None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
+    if value is None or isinstance(value, bool | int | float | Decimal):
+        return tabular.cell_number(value)
     text = str(value).strip()
     for suffix in ("sek", "kr", ":-"):
         if text.lower().endswith(suffix):

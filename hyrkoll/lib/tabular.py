@@ -51,6 +51,21 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def cell_number(value: Any) -> Decimal | None:
+    """A spreadsheet's number cell as a Decimal; None for a boolean, NaN, infinity or a cell of
+    another type (text is the callers' to read, each with its own forms)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+        return number if number.is_finite() else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    return None
+
+
 def encoding_of(data: bytes) -> str:
     """``utf-8-sig`` if the bytes are UTF-8 (with or without BOM), else ``cp1252``.
 

@@ -23,6 +23,7 @@ supplier-grain sums (hundreds of thousands) stay in DuckDB and are streamed to t
 from __future__ import annotations
 
 import csv
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -39,9 +40,11 @@ from hyrkoll.followup.models import CostType
 from hyrkoll.lib import tabular
 from hyrkoll.organisation.models import Region
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_MIN_BYTES = 4 * 1024 * 1024  # smaller files: the row-by-row reader is as quick
 FETCH_BATCH = 50_000
-MEMORY_LIMIT = "128MB"  # DuckDB spills to the import's temp dir beyond this
+MEMORY_LIMIT = "256MB"  # DuckDB spills to the import's temp dir beyond this (the benchmark ledger: ~100 MB)
 KEY_NAMES = ("k_region", "k_period", "k_code", "k_profession", "k_area")
 
 
@@ -259,12 +262,17 @@ def read_columnar(
         _validated_keys(connection, kind, header, region)
         _validated_suppliers(connection)
         _resolve(connection)
+        connection.execute("DROP TABLE groups")  # memory for what comes next
         _sums(connection, kind, parsed)
         parsed.lines = int(lines)
         if kind.has_suppliers:
             parsed.supplier_rows = _supplier_rows(connection, kind, workdir)
             keep_open = True
-    except (Declined, UnicodeDecodeError, csv.Error, duckdb.Error):
+        connection.execute("DROP TABLE resolved")
+    except (Declined, UnicodeDecodeError, csv.Error):
+        return None
+    except duckdb.Error as error:  # a ragged row or bad UTF-8 – or too little memory: say which
+        logger.info("Columnar import of %s declined: %s", filename, str(error).splitlines()[0])
         return None
     finally:
         if not keep_open:

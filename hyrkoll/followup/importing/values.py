@@ -62,17 +62,8 @@ def region_code(value: Any) -> str:
 def parse_amount(value: Any) -> Decimal | None:
     """An amount: a number cell, or text with a decimal comma or point and space, non-breaking
     space or apostrophe thousand separators (``1 234 567,50``); None if it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        number = Decimal(repr(value))
-        return number if number.is_finite() else None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
     if not isinstance(value, str):
-        return None
+        return tabular.cell_number(value)
     written = value.strip()
     for separator in (" ", "\u00a0", "\u202f", "'"):
         written = written.replace(separator, "")
