@@ -56,8 +56,10 @@ bench: $(STAMP)
 	HYRKOLL_TESTING=1 $(BIN)/python bench/run.py
 
 ## Regenerate the lock files after editing requirements/*.in
+## base.txt keeps extras (fonttools[woff]==…): with them stripped, pip's hash-checking install takes
+## weasyprint's fonttools[woff] for an unpinned requirement as soon as a newer fonttools is published.
 lock: $(STAMP)
-	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras -o base.txt base.in
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --no-strip-extras -o base.txt base.in
 	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras -o dev.txt dev.in
 
 ## Update and compile the Swedish translations
