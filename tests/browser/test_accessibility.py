@@ -658,6 +658,33 @@ def test_a_refused_dashboard_passes_axe(browser: Any, demo_server: DemoServer) -
     assert not problems, "\n".join(problems)
 
 
+def test_the_error_pages_pass_axe(browser: Any, demo_server: DemoServer) -> None:
+    """The refusal (403), the missing page (404) and the server error (500, rendered without a
+    request by Django's handler and served here under the live server's address)."""
+    from django.test import RequestFactory
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("sv"):
+        server_error_page = server_error(RequestFactory().get("/")).content
+    page = _log_in(browser, demo_server.url, "vgr.bestallare")
+    problems: list[str] = []
+    try:
+        page.route(
+            f"{demo_server.url}/server-error/",
+            lambda route: route.fulfill(status=500, body=server_error_page, content_type="text/html"),
+        )
+        for url, status in (("/ordering/call-offs/", 403), ("/finns-inte/", 404), ("/server-error/", 500)):
+            response = page.goto(demo_server.url + url)
+            assert response is not None and response.status == status, url
+            assert page.locator("main a[href='/']").count(), f"no way on from {url}"
+            problems += [f"{url} ({status}): {problem}" for problem in _axe_page(page)]
+    finally:
+        page.context.close()
+    assert {"403.html", "404.html", "500.html"} <= demo_server.templates
+    assert not problems, "\n".join(problems)
+
+
 def _region_that_may_declare() -> tuple[str, str]:
     """A region administrator whose region has not declared for an open joint procurement, and that
     procurement's page."""
@@ -729,8 +756,8 @@ def _page_templates() -> set[str]:
 
 def test_every_template_of_the_app_was_checked(crawls: dict[str, Crawl], demo_server: DemoServer) -> None:
     """Every template under hyrkoll/templates was rendered while the pages were checked (the crawl,
-    the login page, the forms sent empty, the refused dashboard and the declaration form run before
-    this test), or is listed with its reason."""
+    the login page, the forms sent empty, the refused dashboard, the error pages and the declaration
+    form run before this test), or is listed with its reason."""
     missing = sorted(_page_templates() - demo_server.templates - set(TEMPLATES_NOT_CRAWLED))
     assert not missing, "templates never rendered by the accessibility checks: " + ", ".join(missing)
 
