@@ -2,8 +2,9 @@
 
 It accepts a file only when it can prove the file valid, and then gives exactly the sums the
 row-by-row reader would; for anything else (a workbook, Windows-1252 text, a cell it cannot prove
-valid, a ragged row) it declines with None, and the row-by-row reader reads the file and names each
-bad row and field. So it never accepts what the other rejects, nor reads a value differently:
+valid, a row shorter or longer than the header) it declines with None, and the row-by-row reader
+reads the file and names each bad row and field. So it never accepts what the other rejects, nor
+reads a value differently:
 
 - every key cell (region, month, code, profession, care area), organisation number and unit is
   checked by the same Python functions, once per distinct value;
@@ -174,7 +175,7 @@ def _group(connection: Any, kind: FileKind, header: Header, path: str, delimiter
                    MIN({value}) AS smallest, MAX({value}) AS largest,
                    COUNT(*) FILTER (WHERE NOT {valid}) AS bad
             FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = false, skip = 1,
-                          auto_detect = false, columns = {{{columns}}}, null_padding = true,
+                          auto_detect = false, columns = {{{columns}}}, null_padding = false,
                           strict_mode = true, encoding = 'utf-8')
             WHERE {not_blank}
             GROUP BY ALL""",

@@ -226,3 +226,30 @@ def test_the_columnar_reader_agrees_or_declines_on_metrics_files(
     event("columnar" if fast is not None else "declined")
     if fast is not None:
         _assert_same(row_by_row, fast)
+
+
+def test_windows_line_ends_are_read_alike(world: dict[str, Any]) -> None:
+    """Excel on Windows ends lines with CR LF."""
+    data = SWEDISH_LEDGER.replace(b"\n", b"\r\n")
+    row_by_row, fast = _both(formats.COSTS, data, "huvudbok.csv")
+    assert fast is not None and fast.lines == 7
+    _assert_same(row_by_row, fast)
+
+
+def test_quoted_cells_are_read_alike(world: dict[str, Any]) -> None:
+    """A spreadsheet quotes a cell holding the delimiter, a quote or a line break."""
+    data = (
+        HEADER + '14;2025-01;hired;doctor;primary;100;556677-8899;"K;1"\n'
+        '14;2025-01;hired;doctor;primary;"200,50";556677-8899;"K ""2"""\n'
+        '"14";"2025-01";"own";"";"";"300";"";"rad\nbrytning"\n'
+    ).encode()
+    row_by_row, fast = _both(formats.COSTS, data, "f.csv")
+    assert fast is not None and fast.lines == 3 and fast.supplier_count == 2
+    _assert_same(row_by_row, fast)
+
+
+def test_a_short_row_goes_row_by_row(world: dict[str, Any]) -> None:
+    """The row-by-row reader pads a row that leaves out its trailing empty cells."""
+    data = (HEADER + "14;2025-01;own;;;5\n14;2025-01;own;;;6;;\n").encode()
+    row_by_row, fast = _both(formats.COSTS, data, "f.csv")
+    assert fast is None and not row_by_row.errors and row_by_row.lines == 2
