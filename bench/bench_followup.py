@@ -267,7 +267,7 @@ def _print_fresh(label: str, result: dict, duckdb_seconds: float, duckdb_single:
     _line(
         f"{label}: peak memory beyond the process",
         f"{grown:,.0f} MB = {grown / result['file_mb']:.2f} × the file's {result['file_mb']:,.0f} MB "
-        f"(file bytes included; target < 2 ×)",
+        f"(target < 2 ×)",
     )
 
 

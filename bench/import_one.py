@@ -1,7 +1,8 @@
 """One cost import in a process of its own, for clean time and memory figures.
 
 ``python -m bench.import_one FILE`` with ``SQLITE_PATH`` or ``DATABASE_URL`` set (a migrated
-database: ``migrate`` runs in a process of its own first, so that its memory does not count). Prints
+database: ``migrate`` runs in a process of its own first, so that its memory does not count). The
+file is handed over by its path, as ``hyrkoll import_costs`` and the upload job do. Prints
 one JSON line: seconds, lines, rows stored, which reader read the file, the resident memory before
 the file was read and the peak during the import.
 """
@@ -40,9 +41,9 @@ def main(path: Path) -> None:
 
     columnar.read_columnar = spying
     rss_before = _rss_mb()
-    data = path.read_bytes()
     started = time.perf_counter()
-    record = importing.import_file(ImportKind.COSTS, data, path.name, actor=None, replace=True)
+    # As the command and the upload job do: the file's path, not its bytes.
+    record = importing.import_file(ImportKind.COSTS, path, path.name, actor=None, replace=True)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
@@ -55,7 +56,7 @@ def main(path: Path) -> None:
                 "entries": record.entries,
                 "supplier_rows": SupplierCostEntry.objects.filter(cost_import=record).count(),
                 "reader": used[0] if used else "?",
-                "file_mb": len(data) / 2**20,
+                "file_mb": path.stat().st_size / 2**20,
                 "rss_before_mb": rss_before,
                 "peak_rss_mb": peak,
             }

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -91,12 +92,21 @@ def _progress_writer(pk: int) -> importing.Progress:
     return write
 
 
+def _stored_file(cost_import: CostImport) -> bytes | Path:
+    """The uploaded file's path where the storage keeps files on disk (a large CSV file is then read
+    where it lies), else its bytes."""
+    try:
+        return Path(cost_import.file.path)
+    except NotImplementedError:  # a storage without local files
+        with cost_import.file.open("rb") as stored:
+            return stored.read()
+
+
 def execute(cost_import: CostImport) -> CostImport:
     """Run a claimed (RUNNING) import to its end; never raises for a bad file or a crash."""
     pk = cost_import.pk
     try:
-        with cost_import.file.open("rb") as stored:
-            data = stored.read()
+        data = _stored_file(cost_import)
         with translation.override(settings.LANGUAGE_CODE):
             importing.import_file(
                 cost_import.kind,

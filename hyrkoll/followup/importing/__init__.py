@@ -27,6 +27,7 @@ The rules, in order:
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError
@@ -67,17 +68,24 @@ __all__ = [
 ]
 
 
+def _sha256(data: bytes | Path) -> str:
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    with data.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
 def _run(
     kind: FileKind,
     record: CostImport,
-    data: bytes,
+    data: bytes | Path,
     *,
     actor: Any,
     region: Region | None,
     progress: Progress | None,
 ) -> CostImport:
     record.kind = kind.kind
-    record.sha256 = record.sha256 or hashlib.sha256(data).hexdigest()
+    record.sha256 = record.sha256 or _sha256(data)
     if region is not None:
         record.region = region
     record.already_imported = False  # type: ignore[attr-defined]
@@ -127,7 +135,7 @@ def _finish(kind: FileKind, record: CostImport, parsed: Parsed, actor: Any) -> C
 
 def import_file(
     kind: str,
-    data: bytes,
+    data: bytes | Path,
     filename: str,
     *,
     actor: Any,
@@ -138,6 +146,9 @@ def import_file(
     record: CostImport | None = None,
 ) -> CostImport:
     """Import a cost or metrics file (``kind``: ``ImportKind``); see the module docstring.
+
+    ``data``: the file's bytes, or its path (a large CSV file is then read where it lies, never
+    held in memory).
 
     ``region``: a region user's upload, every row must be that region. ``record``: the queued
     import the upload job runs (its file name, replace flag and note are used); otherwise a new one.
@@ -151,7 +162,7 @@ def import_file(
             status=ImportStatus.RUNNING,
             created_by=audit.acting_user(actor),
             filename=filename[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=_sha256(data),
             replace=replace,
             definition_note=definition_note[:300],
         )

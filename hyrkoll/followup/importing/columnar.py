@@ -28,6 +28,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -229,11 +230,33 @@ def _supplier_rows(connection: Any, kind: FileKind, workdir: tempfile.TemporaryD
     return SupplierRows(connection, workdir, count)
 
 
+def _scan(data: bytes | Path) -> tuple[int, bool]:
+    """The file's line ends and whether it holds a NUL byte (text cannot; PostgreSQL refuses it)."""
+    if isinstance(data, bytes):
+        return data.count(b"\n"), b"\x00" in data
+    lines, nul = 0, False
+    with data.open("rb") as file:
+        while block := file.read(1 << 22):
+            lines += block.count(b"\n")
+            nul = nul or b"\x00" in block
+    return lines, nul
+
+
 def read_columnar(
-    kind: FileKind, data: bytes, filename: str, region: Region | None, progress: Progress | None
+    kind: FileKind, data: bytes | Path, filename: str, region: Region | None, progress: Progress | None
 ) -> Parsed | None:
-    """The file's sums, read by DuckDB; None when the file is not one this reader proves valid."""
-    if len(data) < min_bytes() or tabular.is_xlsx(data, filename) or b"\x00" in data:
+    """The file's sums, read by DuckDB; None when the file is not one this reader proves valid.
+    ``data``: the file's bytes, or its path (then DuckDB reads it where it is)."""
+    if isinstance(data, Path):
+        size = data.stat().st_size
+        with data.open("rb") as file:
+            head = file.read(65536)
+    else:
+        size, head = len(data), data[:65536]
+    if size < min_bytes() or tabular.is_xlsx(head, filename):
+        return None
+    line_ends, nul = _scan(data)
+    if nul:
         return None
     import duckdb  # only here: the small files and the workbooks never need it
 
@@ -249,14 +272,16 @@ def read_columnar(
     )
     keep_open = False
     try:
-        header, delimiter, width = _header(kind, data, ErrorList())
+        header, delimiter, width = _header(kind, head, ErrorList())
         if progress is not None:
-            progress(0, max(data.count(b"\n") - 1, 1))
-        path = os.path.join(workdir.name, "file.csv")
-        with open(path, "wb") as file:
-            file.write(data)
+            progress(0, max(line_ends - 1, 1))
+        if isinstance(data, Path):
+            path = str(data)
+        else:
+            path = os.path.join(workdir.name, "file.csv")
+            with open(path, "wb") as file:
+                file.write(data)
         _group(connection, kind, header, path, delimiter, width)
-        os.remove(path)
         lines, bad = connection.execute("SELECT SUM(lines), SUM(bad) FROM groups").fetchone()
         if not lines or bad:
             raise Declined

@@ -4,6 +4,8 @@ the row-by-row reader for workbooks, small files and every file the columnar rea
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.utils.translation import gettext as _
 
 from hyrkoll.followup.importing import columnar
@@ -60,8 +62,12 @@ def read_rows(
 
 
 def read(
-    kind: FileKind, data: bytes, filename: str, region: Region | None, progress: Progress | None
+    kind: FileKind, data: bytes | Path, filename: str, region: Region | None, progress: Progress | None
 ) -> Parsed:
-    """The file's sums per key, or its errors."""
+    """The file's sums per key, or its errors. ``data``: the file's bytes or its path."""
     parsed = columnar.read_columnar(kind, data, filename, region, progress)
-    return parsed if parsed is not None else read_rows(kind, data, filename, region, progress)
+    if parsed is not None:
+        return parsed
+    if isinstance(data, Path):
+        data = data.read_bytes()
+    return read_rows(kind, data, filename, region, progress)

@@ -253,3 +253,25 @@ def test_a_short_row_goes_row_by_row(world: dict[str, Any]) -> None:
     data = (HEADER + "14;2025-01;own;;;5\n14;2025-01;own;;;6;;\n").encode()
     row_by_row, fast = _both(formats.COSTS, data, "f.csv")
     assert fast is None and not row_by_row.errors and row_by_row.lines == 2
+
+
+@pytest.mark.parametrize("reader", [ALWAYS_COLUMNAR, NEVER_COLUMNAR], ids=["columnar", "row by row"])
+def test_a_file_given_by_its_path_imports_as_its_bytes(
+    world: dict[str, Any], tmp_path: Any, reader: Any
+) -> None:
+    """The command and the upload job hand over the file's path: DuckDB reads it where it lies."""
+    path = tmp_path / "huvudbok.csv"
+    path.write_bytes(SWEDISH_LEDGER)
+    with transaction.atomic():
+        with reader:
+            by_path = importing.import_file("costs", path, path.name, actor=None)
+        stored = _stored()
+        transaction.set_rollback(True)
+    by_bytes, stored_from_bytes = _import_and_roll_back(SWEDISH_LEDGER, path.name, reader)
+    assert by_path.status == ImportStatus.DONE and by_path.sha256 == by_bytes.sha256
+    assert (by_path.lines, by_path.entries, by_path.totals) == (
+        by_bytes.lines,
+        by_bytes.entries,
+        by_bytes.totals,
+    )
+    assert stored == stored_from_bytes

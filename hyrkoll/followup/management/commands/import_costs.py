@@ -34,7 +34,7 @@ class Command(BaseCommand):
             help="What the own personnel cost includes (e.g. excl. dental care).",
         )
 
-    def run_import(self, data: bytes, path: Path, options: dict[str, Any]) -> CostImport:
+    def run_import(self, data: bytes | Path, path: Path, options: dict[str, Any]) -> CostImport:
         return importing.import_file(
             ImportKind.COSTS,
             data,
@@ -57,10 +57,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
-            data = path.read_bytes()
+            with path.open("rb"):
+                pass  # readable: the import reads it where it lies
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from None
-        result = self.run_import(data, path, options)
+        result = self.run_import(path, path, options)
         if getattr(result, "already_imported", False):
             self.stdout.write(
                 f"{path.name}: the same file was already imported (import {result.pk}, "

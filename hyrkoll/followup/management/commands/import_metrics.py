@@ -26,7 +26,7 @@ class Command(import_costs.Command):
             help="Replace the figures of exactly the region-months the file covers.",
         )
 
-    def run_import(self, data: bytes, path: Path, options: dict[str, Any]) -> CostImport:
+    def run_import(self, data: bytes | Path, path: Path, options: dict[str, Any]) -> CostImport:
         return importing.import_file(
             ImportKind.METRICS,
             data,
