@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from hyrkoll.accounts.models import RoleAssignment, User
@@ -143,14 +143,28 @@ def load_demo_data(
         summary.counts["cost entries"] = _create_costs(seed, list(region_by_code.values()), today)
         _validate_sample(plan, suppliers, units)
         load_followup_demo(random.Random(f"{seed}-followup"), today, summary.counts)
+        _refresh_statistics()
         # Needs and call-offs in every state, through the ordering workflow (hyrkoll.demo.ordering).
         load_ordering_demo(random.Random(f"{seed}-ordering"), today, summary)
+        _refresh_statistics()
         load_invoicing_demo(random.Random(f"{seed}-invoicing"), today, summary.counts)
         load_governance_demo(random.Random(f"{seed}-governance"), today, summary)
         load_procurement_demo(random.Random(f"{seed}-procurement"), today, summary.counts)
+        _refresh_statistics()
         load_compliance_demo(random.Random(f"{seed}-compliance"), today, summary)
         record(None, AuditAction.IMPORT, suppliers[1], reason=f"Demo data loaded (seed {seed})")
     return summary
+
+
+def _refresh_statistics() -> None:
+    """PostgreSQL plans the demo's later queries from table statistics, which it has not gathered
+    for rows this transaction has just written: it took them for empty tables and chose plans that
+    ran for minutes (the compliance demo's assignment query). ANALYZE inside the transaction counts
+    them. SQLite needs nothing."""
+    connection = connections[router.db_for_write(Region)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _create_accessions(regions: dict[str, Region], sub_areas: dict[str, SubArea]) -> int:
