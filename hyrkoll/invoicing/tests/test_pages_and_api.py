@@ -277,3 +277,13 @@ def test_the_call_off_units_work_queues(flow: dict[str, Any], invoice: Invoice) 
     assert invoice_queues(flow["admin_b"]) == [] and invoice_queues(flow["supplier_user_a"]) == []
     start = client_for(flow["call_off_unit"]).get("/").content.decode()
     assert "Clean invoices to approve" in start
+
+
+def test_the_due_date_reads_as_a_due_date_in_swedish(flow: dict[str, Any], invoice: Invoice) -> None:
+    """"due" is two words in Swedish: the invoice falls due ("förfaller"); a follow-up is due ("dags")."""
+    invoice.due_date = invoice.invoice_date + D(days=30)
+    invoice.save(update_fields=["due_date"])
+    client = Client()
+    client.force_login(flow["call_off_unit"])
+    detail = client.get(reverse("invoicing:detail", args=[invoice.pk])).content.decode()
+    assert f"förfaller {invoice.due_date:%Y-%m-%d}" in detail and "dags" not in detail
