@@ -280,7 +280,7 @@ def test_the_call_off_units_work_queues(flow: dict[str, Any], invoice: Invoice) 
 
 
 def test_the_due_date_reads_as_a_due_date_in_swedish(flow: dict[str, Any], invoice: Invoice) -> None:
-    """"due" is two words in Swedish: the invoice falls due ("förfaller"); a follow-up is due ("dags")."""
+    """ "due" is two words in Swedish: the invoice falls due ("förfaller"); a follow-up is due ("dags")."""
     invoice.due_date = invoice.invoice_date + D(days=30)
     invoice.save(update_fields=["due_date"])
     client = Client()
