@@ -16,14 +16,19 @@ from django.db import connections, models, router
 BATCH_SIZE = 5000  # rows per INSERT batch
 
 
+def _target(model: type[models.Model], field_names: tuple[str, ...], connection: Any) -> tuple[str, str]:
+    """The quoted table and column list of an INSERT or COPY into ``model``."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in field_names)
+    return quote(meta.db_table), columns
+
+
 def insert_rows(
     model: type[models.Model], field_names: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
 ) -> None:
-    meta = model._meta
     connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in field_names)
-    table = quote(meta.db_table)
+    table, columns = _target(model, field_names, connection)
     iterator = iter(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -35,3 +40,14 @@ def insert_rows(
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
         while batch := list(islice(iterator, BATCH_SIZE)):
             cursor.executemany(sql, batch)
+
+
+def copy_csv_file(model: type[models.Model], field_names: tuple[str, ...], path: str) -> None:
+    """PostgreSQL only: COPY a CSV file (no header; columns in the order of ``field_names``) into
+    ``model``'s table, streamed in blocks – for rows another engine has written as CSV."""
+    connection = connections[router.db_for_write(model)]
+    table, columns = _target(model, field_names, connection)
+    sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    with connection.cursor() as cursor, open(path, "rb") as source, cursor.cursor.copy(sql) as copy:
+        while block := source.read(1 << 20):
+            copy.write(block)

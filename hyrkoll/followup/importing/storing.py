@@ -15,18 +15,17 @@ from django.utils import timezone
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.followup.importing.aggregation import Parsed
-from hyrkoll.followup.importing.formats import COSTS, FileKind
+from hyrkoll.followup.importing.formats import COSTS, FileKind, file_kind
 from hyrkoll.followup.models import (
     CostEntry,
     CostImport,
     CostType,
-    ImportKind,
     ImportStatus,
     MetricKind,
     StaffingMetric,
     SupplierCostEntry,
 )
-from hyrkoll.lib.bulk import insert_rows
+from hyrkoll.lib.bulk import copy_csv_file, insert_rows
 from hyrkoll.organisation.models import Region
 
 
@@ -76,7 +75,7 @@ def _occupied(
 
 
 def _still_in_place(earlier: CostImport) -> bool:
-    model = CostEntry if earlier.kind == ImportKind.COSTS else StaffingMetric
+    model = model_of(file_kind(earlier.kind))
     return model.objects.filter(cost_import=earlier).count() == earlier.entries  # type: ignore[attr-defined]
 
 
@@ -121,14 +120,7 @@ def _copy_supplier_rows(rows: Any, pk: int, region_ids: dict[str, int], connecti
     if connection.vendor != "postgresql":
         insert_rows(SupplierCostEntry, SUPPLIER_FIELDS, rows.stored_rows(region_ids, pk))
         return
-    path = rows.write_csv(region_ids, pk)
-    meta = SupplierCostEntry._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in SUPPLIER_FIELDS)
-    sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
-    with connection.cursor() as cursor, open(path, "rb") as source, cursor.cursor.copy(sql) as copy:
-        while block := source.read(1 << 20):
-            copy.write(block)
+    copy_csv_file(SupplierCostEntry, SUPPLIER_FIELDS, rows.write_csv(region_ids, pk))
 
 
 def insert_entries(kind: FileKind, record: CostImport, parsed: Parsed, region_ids: dict[str, int]) -> None:
