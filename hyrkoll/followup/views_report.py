@@ -22,10 +22,7 @@ from django.views.decorators.http import require_GET
 
 from hyrkoll.followup import exports, report_data
 from hyrkoll.followup.access import follow_up_scope, latest_visible_month, published_through
-from hyrkoll.followup.exports import Table
-from hyrkoll.followup.indicators import Period, add_months
-from hyrkoll.followup.models import CostEntry
-from hyrkoll.followup.views_dashboards import (
+from hyrkoll.followup.dashboard_parts import (
     BadParameter,
     Block,
     change_chart,
@@ -36,6 +33,9 @@ from hyrkoll.followup.views_dashboards import (
     regions_chart,
     require_follow_up,
 )
+from hyrkoll.followup.exports import Table
+from hyrkoll.followup.indicators import Period, add_months
+from hyrkoll.followup.models import CostEntry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YEARS_OFFERED = 15  # how far back the period selector goes

@@ -266,8 +266,8 @@ def current_values(
     share_goals = [goal for goal in goals if goal.indicator == GoalIndicator.SHARE_PCT]
     if not share_goals:
         return None, {}
+    from hyrkoll.followup.dashboard_parts import last_data_month
     from hyrkoll.followup.indicators import Period, figures_for
-    from hyrkoll.followup.views_dashboards import last_data_month
 
     code = plan.region.code
     month = last_data_month(code)
