@@ -4,6 +4,8 @@
 - A region's users see their own region in detail, and the other regions only for months the
   coordinator has published (the Bemanningstrend is public once published).
 - Suppliers see no follow-up figures.
+- What is not part of the Bemanningstrend (preliminary months, the ledger per supplier) only the
+  region's own users and the national level see (``sees_region_detail``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,16 @@ def visible_region_codes(user: Any, last_month: datetime.date) -> list[str]:
     if published is not None and last_month <= published:
         return every
     return [user.region.code]
+
+
+def sees_region_detail(user: Any, region_code: str) -> bool:
+    """Figures that are not part of the Bemanningstrend (preliminary months, the ledger per
+    supplier): the region's own users and the national level only, published or not."""
+    if not can_follow_up(user):
+        return False
+    if user.is_superuser or user.scope == Scope.NATIONAL:
+        return True
+    return user.region is not None and user.region.code == region_code
 
 
 def follow_up_scope(user: Any, last_month: datetime.date) -> tuple[list[str] | None, bool]:

@@ -225,3 +225,19 @@ def metrics_chart(metrics: list[dict[str, Any]], table: Table) -> SafeString | s
             reference_pct=None,
         )
     )
+
+
+def preliminary_chart(table: Table) -> SafeString | str:
+    """The preliminary hired cost per month (the table ``preliminary_tables.preliminary_table``)."""
+    if not table.rows:
+        return ""
+    return _safe(
+        charts.bars(
+            [f"{row[0]:%Y-%m}" for row in table.rows],
+            [row[3] for row in table.rows],
+            title=table.caption,
+            description=_description(table),
+            unit_label=_("SEK"),
+            in_millions=False,
+        )
+    )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hyrkoll.followup import exports, report_data
-from hyrkoll.followup.access import follow_up_scope
+from hyrkoll.followup.access import follow_up_scope, sees_region_detail
 from hyrkoll.followup.dashboard_parts import (
     BadParameter,
     Block,
@@ -33,6 +33,7 @@ from hyrkoll.followup.dashboard_parts import (
     message_page,
     metrics_chart,
     not_published_message,
+    preliminary_chart,
     region_url,
     regions_chart,
     require_follow_up,
@@ -40,7 +41,10 @@ from hyrkoll.followup.dashboard_parts import (
     yearly_chart,
 )
 from hyrkoll.followup.exports import Table
+from hyrkoll.followup.preliminary_tables import LEDGER_VS_HYRKOLL, PRELIMINARY, detail_tables
 from hyrkoll.organisation.models import Region
+
+DIFFERENCE_ROWS = 100  # on the page; the download has them all
 
 # --- the national dashboard --------------------------------------------------------------------------------
 
@@ -174,6 +178,38 @@ def region_tables(data: dict[str, Any]) -> dict[str, Table]:
     }
 
 
+def detail_blocks(region: Region) -> list[Block]:
+    """The preliminary months and the ledger against Hyrkoll (``preliminary``), for the region's own
+    users and the national level."""
+    tables = detail_tables(region.pk, region.name, limit=DIFFERENCE_ROWS)
+    blocks = []
+    months = tables[PRELIMINARY]
+    if months.rows:
+        blocks.append(
+            Block(
+                months,
+                _("Preliminary hired cost, before the ledger"),
+                preliminary_chart(months),
+                note=_(
+                    "For the complete months after the last imported ledger month: the invoices approved in "
+                    "Hyrkoll, and approved time not yet invoiced at the assignment's hourly price. Replaced by "
+                    "the ledger's figure when the month is imported."
+                ),
+            )
+        )
+    blocks.append(
+        Block(
+            tables[LEDGER_VS_HYRKOLL],
+            _("The ledger against Hyrkoll, per supplier"),
+            note=_(
+                "The last 12 ledger months: where the ledger holds more than the invoices approved in Hyrkoll, "
+                "money went to the supplier outside Hyrkoll's control (largest first; the file has every row)."
+            ),
+        )
+    )
+    return blocks
+
+
 def _region_month(request: HttpRequest, code: str) -> tuple[datetime.date | None, bool]:
     """(the month, whether the user may see ``code`` then)."""
     month = chosen_month(request, code)
@@ -244,6 +280,8 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             ),
         ),
     ]
+    if sees_region_detail(request.user, code):
+        blocks += detail_blocks(region)
     parameters = {"month": f"{month:%Y-%m}", "region": code}
     for block in blocks:
         block.downloads = download_links(parameters, block.table.name)

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hyrkoll.followup import exports, report_data
-from hyrkoll.followup.access import follow_up_scope
+from hyrkoll.followup.access import follow_up_scope, sees_region_detail
 from hyrkoll.followup.dashboard_parts import CONTENT_TYPES, BadParameter, chosen_month, require_follow_up
 from hyrkoll.followup.exports import Table
+from hyrkoll.followup.preliminary_tables import detail_tables
 from hyrkoll.followup.views_dashboards import national_tables, region_tables
 from hyrkoll.followup.views_report import report_table
 from hyrkoll.organisation.models import Region
@@ -36,7 +37,10 @@ def dashboard_table(request: HttpRequest, name: str) -> tuple[Table, str]:
     else:
         if regions is not None and code not in regions:
             raise PermissionDenied
+        region = Region.objects.get(code=code)
         tables = region_tables(report_data.region_dashboard(code, month))
+        if sees_region_detail(request.user, code):
+            tables |= detail_tables(region.pk, region.name)
     if name not in tables:
         raise Http404
     return tables[name], exports.filename(name, code or "", f"{month:%Y-%m}")
