@@ -95,6 +95,8 @@ def _pool_overtime_and_metrics(
         current = first
         step = 0
         while current <= last_month:
+            if (code, current, CostType.HIRED) not in totals:
+                break  # the region's ledger ends earlier (generator.LEDGER_LAG_MONTHS)
             hired = totals.get((code, current, CostType.HIRED), Decimal(0))
             own = totals.get((code, current, CostType.OWN), Decimal(0))
             growth = Decimal(1) + Decimal(step) / Decimal(60)  # the pool grows as hired falls
