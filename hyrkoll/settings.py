@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hyrkoll.accounts",
     "hyrkoll.consultants",
     "hyrkoll.followup",
+    "hyrkoll.forecasting",
     "hyrkoll.pool",
     "hyrkoll.rules",
     "hyrkoll.ordering",
