@@ -7,7 +7,9 @@ per region (one grouped query over ``CostEntry``), the targets and the region na
 The last month is the dashboards' (``views_dashboards.last_data_month``: the last month with any
 cost). A region whose own figures end earlier is forecast from its own last month, the rule
 ``last_data_month(code)`` applies, read from the grouped query instead of one query per region.
-The nation's target is the national steering goal (2 %) every year; a region's is its target path
+The nation's history ends at the last month every region has reported (``national_last_month``):
+with a region whose ledger closes a month later, the national sum of the latest month would
+otherwise look far too low, and the forecast would read it as a fall. The nation's target is the national steering goal (2 %) every year; a region's is its target path
 at December of the year (``indicators.target_path``).
 """
 
@@ -83,6 +85,14 @@ def consecutive(
     return last, [hired for hired, _ in values], [own for _, own in values]
 
 
+def national_last_month(history: dict[str, Series], last_month: datetime.date) -> datetime.date | None:
+    """The last month of the nation's history: the earliest last month among the regions with
+    cost in the 12 months up to ``last_month`` (those that report; None if no region does)."""
+    recent = add_months(last_month, -11)
+    ends = [max(series) for code, series in history.items() if code != NATION and series]
+    return min((end for end in ends if recent <= end <= last_month), default=None)
+
+
 def _year_json(year: YearShare, target: Decimal | None) -> dict[str, Any]:
     share = year.share
     result: dict[str, Any] = {
@@ -139,9 +149,14 @@ def outlook_json(result: Outlook, targets: dict[int, Decimal | None]) -> dict[st
 
 
 def _entity(
-    code: str, series: Series, horizon_end: datetime.date, targets: dict[int, Decimal | None], seed: int
+    code: str,
+    series: Series,
+    horizon_end: datetime.date,
+    targets: dict[int, Decimal | None],
+    seed: int,
+    last: datetime.date | None = None,
 ) -> dict[str, Any]:
-    last, hired, own = consecutive(series)
+    last, hired, own = consecutive(series, last)
     horizon = (horizon_end.year - last.year) * 12 + horizon_end.month - last.month
     result = outlook(hired, own, last, horizon, seed=[seed, zlib.crc32(code.encode())])
     return outlook_json(result, targets)
@@ -159,8 +174,9 @@ def forecasts(
     "years": [{"year", "actual_months", "forecast_months", "share_pct": {"point", "low", "high"},
     "target_pct", "probability_on_target", "status", "reduction": {"monthly_sek", "monthly_pct",
     "months", "reachable"}}], "code", "name"}`` (the nation's code and name are None). ``years``
-    holds every year whose December the forecast reaches: ``years[0]`` is the year of the first
-    forecast month (the current year), ``years[-1]`` the next. SEK are whole kronor, shares two
+    holds every year whose December the forecast reaches, oldest first: ``years[-2]`` is the
+    current year (of the month after ``last_month``) and ``years[-1]`` the next; a region whose
+    figures end earlier can have one more before them. SEK are whole kronor, shares two
     decimals, the probability three; None where a value is undefined (a rolling-12 window the
     history does not fill). Without a target, probability, status and reduction are None. The same
     seed gives the same figures. No access control here: the caller shows what the user may see.
@@ -183,13 +199,14 @@ def forecasts(
     wanted = set(region_codes) if region_codes is not None else None
     names = dict(Region.objects.values_list("code", "name").order_by("code"))
     all_targets = indicators.targets_by_region()
-    if NATION in history:
-        years = range(last_month.year, horizon_end.year + 1)
+    national_last = national_last_month(history, last_month)
+    if national_last is not None:
+        years = range(last_month.year - 1, horizon_end.year + 1)
         national = {year: indicators.NATIONAL_TARGET_PCT for year in years}
         result["nation"] = {
             "code": None,
             "name": None,
-            **_entity(NATION, history[NATION], horizon_end, national, seed),
+            **_entity(NATION, history[NATION], horizon_end, national, seed, national_last),
         }
     for code, name in names.items():
         if wanted is not None and code not in wanted:

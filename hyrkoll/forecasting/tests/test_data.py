@@ -121,10 +121,19 @@ def test_an_earlier_month_and_a_region_that_ends_earlier(two_regions: None) -> N
     assert result["last_month"] == "2025-06"
     assert result["regions"]["14"]["months"][0] == "2025-07"
     assert result["regions"]["14"]["years"][0]["actual_months"] == 6
+    _costs(Region.objects.get(code="25"), 80, 1000, month(2023, 1), month(2024, 10))  # stopped
     latest = forecasts()
+    assert latest["last_month"] == "2025-10"
     assert latest["regions"]["01"]["last_month"] == "2025-08"
     assert latest["regions"]["01"]["months"][0] == "2025-09"
+    assert [year["year"] for year in latest["regions"]["01"]["years"]] == [2025, 2026]
     assert latest["regions"]["14"]["last_month"] == "2025-10"
+    assert latest["regions"]["25"]["last_month"] == "2024-10"
+    assert [year["year"] for year in latest["regions"]["25"]["years"]] == [2024, 2025, 2026]
+    # The nation ends where every region still reporting has reported: 01's September and October
+    # are not in its history (the sum would look a third lower), 25's stop does not hold it back.
+    assert latest["nation"]["last_month"] == "2025-08"
+    assert latest["nation"]["months"][0] == "2025-09"
 
 
 def test_no_costs_no_forecast(db: Any) -> None:
