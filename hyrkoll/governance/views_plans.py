@@ -14,14 +14,11 @@ Who may do what (the only place it is written for governance):
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,72 +26,26 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hyrkoll.accounts.models import Role, Scope
 from hyrkoll.core.generic import AuditedCreateView, AuditedUpdateView
 from hyrkoll.governance import exports
+from hyrkoll.governance.access import (
+    can_change_plan,
+    chosen_region,
+    is_national,
+    region_choices,
+    require_reader,
+)
 from hyrkoll.governance.exports import INT, Column, Table
 from hyrkoll.governance.forms import ActionPlanForm, EffectForm, MeasureForm, PlanMeasureForm, SubGoalForm
 from hyrkoll.governance.models import (
     ActionPlan,
     Effect,
-    GoalIndicator,
     Measure,
     MeasureHeading,
     PlanMeasure,
     SubGoal,
 )
-from hyrkoll.organisation.models import Region
-
-PLAN_ROLES = (Role.REGION_ADMIN, Role.STEERING_GROUP, Role.CONTROLLER)
-DECISION_ROLES = (Role.REGION_ADMIN, Role.STEERING_GROUP)
-
-
-# --- access ---------------------------------------------------------------------------------------------------
-
-
-def is_national(user: Any) -> bool:
-    return bool(user.is_superuser or user.scope == Scope.NATIONAL)
-
-
-def can_read_governance(user: Any) -> bool:
-    return bool(user.is_authenticated and (is_national(user) or user.scope == Scope.REGION))
-
-
-def require_reader(user: Any) -> None:
-    if not can_read_governance(user):
-        raise PermissionDenied
-
-
-def _own_region_role(user: Any, region_id: int | None, roles: tuple[str, ...]) -> bool:
-    return bool(
-        user.is_authenticated
-        and region_id is not None
-        and user.scope == Scope.REGION
-        and user.region_id == region_id
-        and user.has_role(*roles)
-    )
-
-
-def can_change_plan(user: Any, region_id: int | None) -> bool:
-    return _own_region_role(user, region_id, PLAN_ROLES)
-
-
-def can_record_decisions(user: Any, region_id: int | None) -> bool:
-    return _own_region_role(user, region_id, DECISION_ROLES)
-
-
-def chosen_region(request: HttpRequest) -> Region | None:
-    """A national user's ``?region=`` filter (None: every region); a region user's own region."""
-    user: Any = request.user
-    if not is_national(user):
-        return user.region
-    code = request.GET.get("region", "").strip()
-    return get_object_or_404(Region.objects.all(), code=code) if code else None
-
-
-def region_choices(request: HttpRequest) -> QuerySet[Region] | list[Region]:
-    return Region.objects.order_by("code") if is_national(request.user) else []
-
+from hyrkoll.governance.plan_figures import current_values, plan_tables
 
 # --- catalogue and national overview ---------------------------------------------------------------------------
 
@@ -256,95 +207,6 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "can_create": can_change_plan(user, user.region_id),
     }
     return render(request, "governance/plan_list.html", context)
-
-
-def current_values(
-    plan: ActionPlan, goals: list[SubGoal]
-) -> tuple[datetime.date | None, dict[int, Decimal | None]]:
-    """The share (rolling 12 months up to the region's last month with costs) for the sub-goals
-    that point at it; the care area's share when the sub-goal names one."""
-    share_goals = [goal for goal in goals if goal.indicator == GoalIndicator.SHARE_PCT]
-    if not share_goals:
-        return None, {}
-    from hyrkoll.followup.dashboard_parts import last_data_month
-    from hyrkoll.followup.indicators import Period, figures_for
-
-    code = plan.region.code
-    month = last_data_month(code)
-    if month is None:
-        return None, {goal.pk: None for goal in share_goals}
-    figures = figures_for(Period.rolling12(month), [code]).regions.get(code)
-    values: dict[int, Decimal | None] = {}
-    for goal in share_goals:
-        if figures is None:
-            values[goal.pk] = None
-        elif goal.care_area:
-            values[goal.pk] = figures.care_area_share_pct(goal.care_area)
-        else:
-            values[goal.pk] = figures.share_pct
-    return month, values
-
-
-def plan_tables(plan: ActionPlan, measures: list[PlanMeasure], values: dict[int, Any]) -> list[Table]:
-    where = f"{plan.region}: {plan.name}"
-    measure_table = Table(
-        name="measures",
-        caption=_("Measures of the plan %(plan)s") % {"plan": where},
-        sheet=_("Measures"),
-        columns=[
-            Column(_("Heading")),
-            Column(_("Measure")),
-            Column(_("Owner")),
-            Column(_("Scope")),
-            Column(_("Start")),
-            Column(_("Status")),
-            Column(_("Effect")),
-            Column(_("Effect reported")),
-        ],
-        rows=[
-            [
-                pm.measure.get_heading_display(),
-                pm.measure.name,
-                pm.owner,
-                pm.org_unit.name if pm.org_unit else _("Whole region"),
-                pm.starts_on.isoformat(),
-                pm.get_status_display(),
-                pm.get_effect_display(),
-                pm.effect_comment,
-            ]
-            for pm in measures
-        ],
-    )
-    goal_table = Table(
-        name="sub-goals",
-        caption=_("Sub-goals of the plan %(plan)s") % {"plan": where},
-        sheet=_("Sub-goals"),
-        columns=[
-            Column(_("Measure")),
-            Column(_("Sub-goal")),
-            Column(_("By")),
-            Column(_("Indicator")),
-            Column(_("Care area")),
-            Column(_("Target value")),
-            Column(_("Current value (rolling 12 months)")),
-            Column(_("Achieved")),
-        ],
-        rows=[
-            [
-                pm.measure.name,
-                goal.description,
-                goal.due_on.isoformat(),
-                goal.get_indicator_display() if goal.indicator else "",
-                goal.care_area,
-                goal.target_value,
-                values.get(goal.pk),
-                "" if goal.achieved is None else (_("Yes") if goal.achieved else _("No")),
-            ]
-            for pm in measures
-            for goal in pm.sub_goals.all()
-        ],
-    )
-    return [measure_table, goal_table]
 
 
 @login_required

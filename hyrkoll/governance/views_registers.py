@@ -26,15 +26,15 @@ from django.utils.translation import gettext_lazy
 from hyrkoll.accounts.models import DecisionLevel
 from hyrkoll.core.generic import AuditedCreateView, AuditedUpdateView
 from hyrkoll.governance import exports
-from hyrkoll.governance.exports import INT, Column, Table
-from hyrkoll.governance.forms import SteeringDecisionForm
-from hyrkoll.governance.models import ActionPlan, SteeringDecision
-from hyrkoll.governance.views_plans import (
+from hyrkoll.governance.access import (
     can_record_decisions,
     chosen_region,
     region_choices,
     require_reader,
 )
+from hyrkoll.governance.exports import INT, Column, Table
+from hyrkoll.governance.forms import SteeringDecisionForm
+from hyrkoll.governance.models import ActionPlan, SteeringDecision
 from hyrkoll.ordering.models import Decision, DecisionOutcome, Need, NeedReason
 from hyrkoll.rules.models import RegionRule
 
