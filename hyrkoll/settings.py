@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hyrkoll.invoicing",
     "hyrkoll.governance",
     "hyrkoll.compliance",
+    "hyrkoll.spending",
     "hyrkoll.demo",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("follow-up/", include("hyrkoll.followup.urls")),
     path("governance/", include("hyrkoll.governance.urls")),
     path("compliance/", include("hyrkoll.compliance.urls")),
+    path("spending/", include("hyrkoll.spending.urls")),
     path("api/v1/", include("hyrkoll.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -190,6 +190,7 @@ def ordering_sections(user: Any) -> list[Section]:
 def follow_up_section(user: Any) -> Section | None:
     """The Bemanningstrend: dashboards, the report, imports and targets (regions and the nation)."""
     from hyrkoll.followup.access import can_follow_up
+    from hyrkoll.spending.access import own_region
 
     if not can_follow_up(user):
         return None
@@ -201,6 +202,14 @@ def follow_up_section(user: Any) -> Section | None:
                 "followup:region_dashboard",
                 _("Hired cost against own personnel cost, the target path, pool, overtime and staffing."),
                 args=(user.region.code,),
+            )
+        )
+    if own_region(user) is not None:
+        links.append(
+            Link(
+                _("Where the hired cost sits"),
+                "spending:overview",
+                _("By unit, profession, level and supplier, and the consultants with long assignments."),
             )
         )
     links += [

@@ -214,4 +214,6 @@ URL_TABLE: dict[str, Row] = {
     "compliance:purchase_create": Row(ok=roles("orderer", "call_off_unit")),
     "compliance:purchase_detail": Row("direct_purchase_a", ok=REGION_A_AND_NATIONAL, missing="b.*"),
     "compliance:fidelity": Row(ok=REGIONS_AND_NATIONAL),
+    # --- where the hired cost sits (a region's own figures, for its users only) --------------------
+    "spending:overview": Row(ok=REGIONS, post="read"),
 }
