@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hyrkoll.core.start import start_sections
+from hyrkoll.followup import outlook
 
 
 @login_not_required
@@ -33,4 +34,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/start.html", {"sections": start_sections(request.user)})
+    context = {"sections": start_sections(request.user), "outlook": outlook.start_notice(request.user)}
+    return render(request, "core/start.html", context)

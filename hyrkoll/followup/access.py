@@ -40,6 +40,12 @@ def visible_region_codes(user: Any, last_month: datetime.date) -> list[str]:
     return [user.region.code]
 
 
+def sees_everything(user: Any) -> bool:
+    """The national level (and superusers): every region, published or not, and the forecasts of
+    the nation and of every region."""
+    return bool(can_follow_up(user) and (user.is_superuser or user.scope == Scope.NATIONAL))
+
+
 def sees_region_detail(user: Any, region_code: str) -> bool:
     """Figures that are not part of the Bemanningstrend (preliminary months, the ledger per
     supplier): the region's own users and the national level only, published or not."""

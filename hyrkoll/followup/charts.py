@@ -203,3 +203,43 @@ def change_bars(
     axes.bar_label(bars_, labels=[f"{v:+.1f} %" for v in values], padding=2)
     axes.set_ylabel("%")
     return _svg(figure, title, description)
+
+
+def forecast_band(
+    labels: Sequence[str],
+    actual: Sequence[float | None],
+    forecast: Sequence[float | None],
+    low: Sequence[float | None],
+    high: Sequence[float | None],
+    target: Sequence[float | None],
+    *,
+    title: str,
+    description: str,
+    labels_text: dict[str, str],
+    reference_pct: float = 2.0,
+) -> str:
+    """The rolling-12 share: the actual months as a line, the forecast months as a dashed line in
+    a shaded interval, the region's target path and the 2 % line. ``labels_text`` names the
+    legend's entries (keys actual, forecast, interval, target, reference)."""
+    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    x = list(range(len(labels)))
+
+    def floats(values: Sequence[float | None]) -> list[float]:
+        return [float(v) if v is not None else float("nan") for v in values]
+
+    axes.fill_between(x, floats(low), floats(high), color=ACCENT, alpha=0.18, linewidth=0,
+                      label=labels_text["interval"])  # fmt: skip
+    axes.plot(x, floats(actual), "-", color=ACCENT_DARK, linewidth=2, label=labels_text["actual"])
+    axes.plot(x, floats(forecast), "--", color=ACCENT, linewidth=2, label=labels_text["forecast"])
+    if any(value is not None for value in target):
+        axes.plot(x, floats(target), ":", color=OK, linewidth=2.5, label=labels_text["target"])
+    axes.axhline(
+        reference_pct, color=WARN, linewidth=1.5, linestyle=(0, (6, 3)), label=labels_text["reference"]
+    )
+    axes.set_ylabel("%")
+    axes.set_ylim(bottom=0)
+    step = max(1, len(labels) // 12)
+    axes.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=45, ha="right")
+    axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3)
+    figure.subplots_adjust(bottom=0.38)
+    return _svg(figure, title, description)

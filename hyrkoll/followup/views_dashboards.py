@@ -20,8 +20,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hyrkoll.followup import exports, report_data
-from hyrkoll.followup.access import follow_up_scope, sees_region_detail
+from hyrkoll.followup import exports, outlook, report_data
+from hyrkoll.followup.access import follow_up_scope, sees_everything, sees_region_detail
+from hyrkoll.followup.dashboard_blocks import (
+    action_plan_link,
+    detail_blocks,
+    national_outlook_blocks,
+    region_outlook_block,
+)
 from hyrkoll.followup.dashboard_parts import (
     BadParameter,
     Block,
@@ -33,7 +39,6 @@ from hyrkoll.followup.dashboard_parts import (
     message_page,
     metrics_chart,
     not_published_message,
-    preliminary_chart,
     region_url,
     regions_chart,
     require_follow_up,
@@ -41,10 +46,7 @@ from hyrkoll.followup.dashboard_parts import (
     yearly_chart,
 )
 from hyrkoll.followup.exports import Table
-from hyrkoll.followup.preliminary_tables import LEDGER_VS_HYRKOLL, PRELIMINARY, detail_tables
 from hyrkoll.organisation.models import Region
-
-DIFFERENCE_ROWS = 100  # on the page; the download has them all
 
 # --- the national dashboard --------------------------------------------------------------------------------
 
@@ -143,6 +145,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
         ),
     ]
+    outlook_facts: list[tuple[str, str]] = []
+    if sees_everything(request.user) and month == last_data_month():
+        forecast_tables = outlook.national_tables(data["rolling12"])
+        if forecast_tables:
+            blocks[1:1] = national_outlook_blocks(forecast_tables)
+            outlook_facts = outlook.year_facts(outlook.current_year(outlook.forecast()["nation"]))
     for block in blocks:
         block.downloads = download_links(parameters, block.table.name)
     facts = _facts(data["national"]) + [
@@ -155,7 +163,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "followup/dashboard_national.html",
-        {"month": month, "data": data, "blocks": blocks, "facts": facts, "latest": last_data_month()},
+        {
+            "month": month,
+            "data": data,
+            "blocks": blocks,
+            "facts": facts,
+            "latest": last_data_month(),
+            "outlook_facts": outlook_facts,
+            "forecast": outlook.forecast() if outlook_facts else None,
+        },
     )
 
 
@@ -176,38 +192,6 @@ def region_tables(data: dict[str, Any]) -> dict[str, Table]:
             exports.metrics_table(data["metrics"], where),
         )
     }
-
-
-def detail_blocks(region: Region) -> list[Block]:
-    """The preliminary months and the ledger against Hyrkoll (``preliminary``), for the region's own
-    users and the national level."""
-    tables = detail_tables(region.pk, region.name, limit=DIFFERENCE_ROWS)
-    blocks = []
-    months = tables[PRELIMINARY]
-    if months.rows:
-        blocks.append(
-            Block(
-                months,
-                _("Preliminary hired cost, before the ledger"),
-                preliminary_chart(months),
-                note=_(
-                    "For the complete months after the last imported ledger month: the invoices approved in "
-                    "Hyrkoll, and approved time not yet invoiced at the assignment's hourly price. Replaced by "
-                    "the ledger's figure when the month is imported."
-                ),
-            )
-        )
-    blocks.append(
-        Block(
-            tables[LEDGER_VS_HYRKOLL],
-            _("The ledger against Hyrkoll, per supplier"),
-            note=_(
-                "The last 12 ledger months: where the ledger holds more than the invoices approved in Hyrkoll, "
-                "money went to the supplier outside Hyrkoll's control (largest first; the file has every row)."
-            ),
-        )
-    )
-    return blocks
 
 
 def _region_month(request: HttpRequest, code: str) -> tuple[datetime.date | None, bool]:
@@ -280,8 +264,19 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             ),
         ),
     ]
+    outlook_facts: list[tuple[str, str]] = []
+    plan_link: tuple[str, str] | None = None
     if sees_region_detail(request.user, code):
         blocks += detail_blocks(region)
+        if month == last_data_month(code):
+            forecast_tables = outlook.region_tables(code, region.name, data["rolling12"])
+            if forecast_tables:
+                blocks.insert(0, region_outlook_block(forecast_tables[outlook.FORECAST_TABLE]))
+                entity = outlook.region_forecast(code)
+                outlook_facts = outlook.year_facts(outlook.current_year(entity)) + outlook.year_facts(
+                    outlook.next_year(entity)
+                )
+                plan_link = action_plan_link(request.user, region, entity)
     parameters = {"month": f"{month:%Y-%m}", "region": code}
     for block in blocks:
         block.downloads = download_links(parameters, block.table.name)
@@ -322,6 +317,9 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "data": data,
             "blocks": blocks,
             "facts": facts,
+            "outlook_facts": outlook_facts,
+            "plan_link": plan_link,
+            "forecast": outlook.forecast((code,)) if outlook_facts else None,
             "latest_metrics": latest_metrics,
             "national_url": f"{reverse('followup:dashboard')}?{urlencode({'month': f'{month:%Y-%m}'})}"
             if national

@@ -8,9 +8,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hyrkoll.followup import exports, report_data
-from hyrkoll.followup.access import follow_up_scope, sees_region_detail
-from hyrkoll.followup.dashboard_parts import CONTENT_TYPES, BadParameter, chosen_month, require_follow_up
+from hyrkoll.followup import exports, outlook, report_data
+from hyrkoll.followup.access import follow_up_scope, sees_everything, sees_region_detail
+from hyrkoll.followup.dashboard_parts import (
+    CONTENT_TYPES,
+    BadParameter,
+    chosen_month,
+    last_data_month,
+    require_follow_up,
+)
 from hyrkoll.followup.exports import Table
 from hyrkoll.followup.preliminary_tables import detail_tables
 from hyrkoll.followup.views_dashboards import national_tables, region_tables
@@ -33,14 +39,20 @@ def dashboard_table(request: HttpRequest, name: str) -> tuple[Table, str]:
     if code is None:
         if not national:
             raise PermissionDenied
-        tables = national_tables(report_data.national_dashboard(month), links=False)
+        data = report_data.national_dashboard(month)
+        tables = national_tables(data, links=False)
+        if sees_everything(request.user) and month == last_data_month():
+            tables |= outlook.national_tables(data["rolling12"], links=False)
     else:
         if regions is not None and code not in regions:
             raise PermissionDenied
         region = Region.objects.get(code=code)
-        tables = region_tables(report_data.region_dashboard(code, month))
+        data = report_data.region_dashboard(code, month)
+        tables = region_tables(data)
         if sees_region_detail(request.user, code):
             tables |= detail_tables(region.pk, region.name)
+            if month == last_data_month(code):
+                tables |= outlook.region_tables(code, region.name, data["rolling12"])
     if name not in tables:
         raise Http404
     return tables[name], exports.filename(name, code or "", f"{month:%Y-%m}")

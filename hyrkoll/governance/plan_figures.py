@@ -40,7 +40,32 @@ def current_values(
     return month, values
 
 
-def plan_tables(plan: ActionPlan, measures: list[PlanMeasure], values: dict[int, Any]) -> list[Table]:
+def projected_values(plan: ActionPlan, goals: list[SubGoal]) -> dict[int, Decimal | None]:
+    """The forecast rolling-12 share at each share sub-goal's due month (``followup.outlook``), for
+    the sub-goals of the whole region whose month the forecast reaches; None for the others (a
+    care area's share is not forecast; a month already past has its actual value)."""
+    share_goals = [goal for goal in goals if goal.indicator == GoalIndicator.SHARE_PCT]
+    if not share_goals:
+        return {}
+    from hyrkoll.followup import outlook
+
+    entity = outlook.region_forecast(plan.region.code)
+    months = entity["months"] if entity else []
+    points = entity["rolling12_share_pct"]["point"] if entity else []
+    projected: dict[int, Decimal | None] = {}
+    for goal in share_goals:
+        month = f"{goal.due_on:%Y-%m}"
+        value = points[months.index(month)] if month in months and not goal.care_area else None
+        projected[goal.pk] = None if value is None else Decimal(str(value))
+    return projected
+
+
+def plan_tables(
+    plan: ActionPlan,
+    measures: list[PlanMeasure],
+    values: dict[int, Any],
+    projected: dict[int, Any] | None = None,
+) -> list[Table]:
     where = f"{plan.region}: {plan.name}"
     measure_table = Table(
         name="measures",
@@ -82,6 +107,7 @@ def plan_tables(plan: ActionPlan, measures: list[PlanMeasure], values: dict[int,
             Column(_("Care area")),
             Column(_("Target value")),
             Column(_("Current value (rolling 12 months)")),
+            Column(_("Forecast at the due month")),
             Column(_("Achieved")),
         ],
         rows=[
@@ -93,6 +119,7 @@ def plan_tables(plan: ActionPlan, measures: list[PlanMeasure], values: dict[int,
                 goal.care_area,
                 goal.target_value,
                 values.get(goal.pk),
+                (projected or {}).get(goal.pk),
                 "" if goal.achieved is None else (_("Yes") if goal.achieved else _("No")),
             ]
             for pm in measures

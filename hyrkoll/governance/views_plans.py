@@ -45,7 +45,7 @@ from hyrkoll.governance.models import (
     PlanMeasure,
     SubGoal,
 )
-from hyrkoll.governance.plan_figures import current_values, plan_tables
+from hyrkoll.governance.plan_figures import current_values, plan_tables, projected_values
 
 # --- catalogue and national overview ---------------------------------------------------------------------------
 
@@ -221,13 +221,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     goals = [goal for pm in measures for goal in pm.sub_goals.all()]
     values_month, values = current_values(plan, goals)
+    projected = projected_values(plan, goals)
     fmt = exports.requested_format(request)
     if fmt:
         return exports.download(
-            plan_tables(plan, measures, values), fmt, "action-plan", plan.region.code, str(plan.pk)
+            plan_tables(plan, measures, values, projected), fmt, "action-plan", plan.region.code, str(plan.pk)
         )
     for goal in goals:
         goal.current_value = values.get(goal.pk)  # type: ignore[attr-defined]
+        goal.projected_value = projected.get(goal.pk)  # type: ignore[attr-defined]
     context = {
         "plan": plan,
         "measures": measures,

@@ -111,13 +111,23 @@ def test_national_dashboard_shows_charts_and_their_tables(coordinator: Client) -
     # The default month is the last with data.
     assert 'value="2025-06"' in html
     assert "2024-07 – 2025-06" in html
-    # Five charts, each with a table and its downloads beside it.
-    assert html.count("<svg") == 5
-    assert html.count('role="img"') == 5
-    for name in ("yearly_hired", "rolling12", "regions", "by_care_area", "by_profession"):
+    # Six charts (five and, for the national level, the forecast), each with a table and its
+    # downloads beside it; the regions' outlook is a table of its own.
+    assert html.count("<svg") == 6
+    assert html.count('role="img"') == 6
+    names = (
+        "yearly_hired",
+        "forecast",
+        "regions_outlook",
+        "rolling12",
+        "regions",
+        "by_care_area",
+        "by_profession",
+    )
+    for name in names:
         assert f'id="table-{name}"' in html
         assert f"table={name}&amp;format=csv" in html and f"table={name}&amp;format=xlsx" in html
-    assert html.count("<caption>") == 5 and 'scope="col"' in html and 'scope="row"' in html
+    assert html.count("<caption>") == 7 and 'scope="col"' in html and 'scope="row"' in html
     # The figures, in the tables.
     assert "516,000" in html  # region 14's hired cost
     assert f"4.30{NBSP}%" in html and f"1.00{NBSP}%" in html  # the shares of 14 and 01
@@ -165,8 +175,17 @@ def test_region_dashboard(coordinator: Client, costs: dict[str, Region]) -> None
     assert response.status_code == 200
     html = response.content.decode()
     assert "Västra Götalandsregionen" in html
-    assert html.count("<svg") == 6  # costs, per year, rolling 12, care area, profession, staffing
-    for name in ("costs", "yearly_hired", "rolling12", "by_care_area", "by_profession", "metrics"):
+    # the forecast, costs, per year, rolling 12, care area, profession, staffing
+    assert html.count("<svg") == 7
+    for name in (
+        "forecast",
+        "costs",
+        "yearly_hired",
+        "rolling12",
+        "by_care_area",
+        "by_profession",
+        "metrics",
+    ):
         assert f'id="table-{name}"' in html
         assert f"region=14&amp;table={name}&amp;format=csv" in html
     assert "516,000" in html and f"4.30{NBSP}%" in html
