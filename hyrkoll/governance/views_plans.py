@@ -301,6 +301,15 @@ class PlanMeasureCreateView(AuditedCreateView):
         kwargs["instance"] = PlanMeasure(plan=self.plan)
         return kwargs
 
+    def get_initial(self) -> dict[str, Any]:
+        """``?org_unit=<id>``: the unit the measure is for (from the hired-cost page); the form
+        offers only the plan's region's units, so another id selects nothing."""
+        initial = super().get_initial()
+        unit = self.request.GET.get("org_unit", "")
+        if unit.isdigit():
+            initial["org_unit"] = int(unit)
+        return initial
+
     def get_success_url(self) -> str:
         return reverse("governance:plan_detail", args=[self.plan.pk])
 

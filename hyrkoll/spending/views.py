@@ -24,6 +24,7 @@ from hyrkoll.governance import exports
 from hyrkoll.organisation.models import Region
 from hyrkoll.spending import analysis, charts, tables
 from hyrkoll.spending.access import require_own_region
+from hyrkoll.spending.actions import unit_actions
 from hyrkoll.spending.forms import PeriodForm, default_period
 
 HEADINGS = {
@@ -135,6 +136,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "result": result,
         "facts": facts(result) if result.has_cost else [],
         "blocks": blocks(result, tables.build(result, region.name), parameters),
+        "unit_actions": unit_actions(request.user, region, result.unit_index),
         "all_tables": f"{reverse('spending:overview')}?{urlencode({**parameters, 'format': 'xlsx'})}",
     }
     return render(request, "spending/overview.html", context)

@@ -170,3 +170,30 @@ def test_the_start_page_links_the_page_for_region_users_only(spend: dict[str, An
     assert "spending:overview" in links(spend["orderer_a"]) and "spending:overview" in links(spend["admin_b"])
     for user in (spend["coordinator"], spend["supplier_user_a"]):
         assert "spending:overview" not in links(user)
+
+
+def test_from_a_unit_above_the_average_to_the_action_plan(
+    spend: dict[str, Any], client_for: Callable[..., Any]
+) -> None:
+    """A-3 (185,000) is above the region's average unit (150,000), C-3 (115,000) below."""
+    from hyrkoll.governance.models import ActionPlan, Measure, PlanMeasure
+
+    a3 = spend["units_a"]["care_unit"]
+    admin, orderer = client_for(spend["admin_a"]), client_for(spend["orderer_a"])
+
+    def actions(client: Client) -> str:
+        body = client.get(URL, PERIOD).content.decode()
+        return body[body.index('id="unit-actions-heading"') :] if 'id="unit-actions-heading"' in body else ""
+
+    assert reverse("governance:plan_create") in actions(admin) and a3.code in actions(admin)
+    assert spend["units_c"]["care_unit"].code not in actions(admin)
+    assert actions(orderer) == ""  # may not change plans: nothing to offer
+    plan = ActionPlan.objects.create(region=spend["region_a"], name="Plan 2025", starts_on=D(2025, 1, 1))
+    add = f"{reverse('governance:plan_measure_create', args=[plan.pk])}?org_unit={a3.pk}"
+    assert add.replace("&", "&amp;") in actions(admin) or add in actions(admin)
+    form = admin.get(add).content.decode()
+    assert f'<option value="{a3.pk}" selected>' in form
+    PlanMeasure.objects.create(plan=plan, measure=Measure.objects.first(), owner="HR", org_unit=a3,
+                               starts_on=D(2025, 1, 1))  # fmt: skip
+    for client in (admin, orderer):
+        assert reverse("governance:plan_detail", args=[plan.pk]) in actions(client)
