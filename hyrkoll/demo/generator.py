@@ -42,6 +42,7 @@ from hyrkoll.demo.governance_procurement import load_procurement_demo
 from hyrkoll.demo.invoicing import load_invoicing_demo
 from hyrkoll.demo.ordering import load_ordering_demo, quiet_mail
 from hyrkoll.demo.organisation import MunicipalityInfo, RegionOrgPlan, plan_region_organisation
+from hyrkoll.demo.returning import load_returning_demo
 from hyrkoll.demo.suppliers import SupplierPlan, plan_suppliers
 from hyrkoll.demo.users import UserPlan, plan_users
 from hyrkoll.followup.models import CostEntry
@@ -148,6 +149,7 @@ def load_demo_data(
         load_ordering_demo(random.Random(f"{seed}-ordering"), today, summary)
         _refresh_statistics()
         load_invoicing_demo(random.Random(f"{seed}-invoicing"), today, summary.counts)
+        load_returning_demo(today, summary.counts)
         load_governance_demo(random.Random(f"{seed}-governance"), today, summary)
         load_procurement_demo(random.Random(f"{seed}-procurement"), today, summary.counts)
         _refresh_statistics()

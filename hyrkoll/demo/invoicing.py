@@ -95,7 +95,7 @@ def shift_need(need: Need, days: int) -> None:
     )
 
 
-def _manager(assignment: Assignment) -> User | None:
+def unit_manager(assignment: Assignment) -> User | None:
     users = User.objects.filter(scope=Scope.REGION, region_id=assignment.region_id, is_active=True).order_by(
         "username"
     )
@@ -105,7 +105,7 @@ def _manager(assignment: Assignment) -> User | None:
     return None
 
 
-def _supplier_user(assignment: Assignment) -> User | None:
+def supplier_user(assignment: Assignment) -> User | None:
     for user in User.objects.filter(supplier_id=assignment.supplier_id, is_active=True).order_by("username"):
         if ordering_permissions.is_supplier_user(user):
             return user
@@ -163,7 +163,7 @@ def _report_weeks(
     return weeks
 
 
-def _hours_line(
+def hours_line(
     assignment: Assignment, week: datetime.date, hours: int, price: Decimal, **extra: Any
 ) -> ParsedLine:
     amount = extra.pop("amount", None)
@@ -180,7 +180,7 @@ def _hours_line(
     )
 
 
-def _invoice(
+def parsed_invoice(
     number: str, assignment: Assignment, on: datetime.date, lines: list[ParsedLine]
 ) -> ParsedInvoice:
     return ParsedInvoice(assignment.supplier, number, on, on + D(days=30), lines)
@@ -192,7 +192,7 @@ def load_invoicing_demo(rng: random.Random, today: datetime.date, counts: dict[s
     invoices = 0
     for region_code in REGIONS:
         for position, assignment in enumerate(_candidates(region_code, today)):
-            supplier, manager = _supplier_user(assignment), _manager(assignment)
+            supplier, manager = supplier_user(assignment), unit_manager(assignment)
             controller = call_off_unit(region_code)
             if supplier is None or manager is None:
                 continue
@@ -207,30 +207,30 @@ def load_invoicing_demo(rng: random.Random, today: datetime.date, counts: dict[s
             prefix = f"{today.year}{assignment.pk:04d}"
             batch = [
                 # Clean: two weeks at the agreement's price.
-                _invoice(f"{prefix}-1", assignment, weeks[1] + D(days=8), [
-                    _hours_line(assignment, weeks[0], 40, price), _hours_line(assignment, weeks[1], 40, price),
+                parsed_invoice(f"{prefix}-1", assignment, weeks[1] + D(days=8), [
+                    hours_line(assignment, weeks[0], 40, price), hours_line(assignment, weeks[1], 40, price),
                 ]),
                 # Clean too; left for the region to approve.
-                _invoice(f"{prefix}-2", assignment, weeks[3] + D(days=8), [
-                    _hours_line(assignment, weeks[2], 40, price), _hours_line(assignment, weeks[3], 40, price),
+                parsed_invoice(f"{prefix}-2", assignment, weeks[3] + D(days=8), [
+                    hours_line(assignment, weeks[2], 40, price), hours_line(assignment, weeks[3], 40, price),
                 ]),
             ]  # fmt: skip
             if position == 0:
                 batch += [
                     # A wrong price (an old price list) and hours outside the period.
-                    _invoice(f"{prefix}-3", assignment, weeks[4] + D(days=8), [
-                        _hours_line(assignment, weeks[4], 40, price + rng.choice([35, 50, 75])),
-                        _hours_line(assignment, assignment.starts_on - D(days=5), 16, price,
+                    parsed_invoice(f"{prefix}-3", assignment, weeks[4] + D(days=8), [
+                        hours_line(assignment, weeks[4], 40, price + rng.choice([35, 50, 75])),
+                        hours_line(assignment, assignment.starts_on - D(days=5), 16, price,
                                     end=assignment.starts_on - D(days=4)),
                     ]),
                     # The week still waiting for approval, and a line for an assignment nobody knows.
-                    _invoice(f"{prefix}-4", assignment, weeks[-1] + D(days=8), [
-                        _hours_line(assignment, weeks[-1], 40, price),
-                        _hours_line(assignment, weeks[-1], 24, price, ref="U-990001"),
+                    parsed_invoice(f"{prefix}-4", assignment, weeks[-1] + D(days=8), [
+                        hours_line(assignment, weeks[-1], 40, price),
+                        hours_line(assignment, weeks[-1], 24, price, ref="U-990001"),
                     ]),
                     # The number of the first invoice again, with week 6 (time already approved).
-                    _invoice(f"{prefix}-1", assignment, weeks[5] + D(days=8), [
-                        _hours_line(assignment, weeks[5], 40, price),
+                    parsed_invoice(f"{prefix}-1", assignment, weeks[5] + D(days=8), [
+                        hours_line(assignment, weeks[5], 40, price),
                     ]),
                 ]  # fmt: skip
             received = invoice_services.receive(supplier, assignment.region, batch, InvoiceSource.API)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -410,3 +410,26 @@ def test_invoices_clean_and_with_every_deviation(demo: DemoSummary) -> None:
             assert line.priced_quantity == line.quantity and line.assignment.time_reports.filter(
                 status="approved"
             )
+
+
+def test_a_consultant_returned_to_the_same_unit_and_invoiced(demo: DemoSummary) -> None:
+    """Västra Götaland: two assignments in a row at one unit, worked, invoiced and approved (the
+    page "Where the hired cost sits" lists the consultant as a candidate for recruitment)."""
+    from hyrkoll.assignments.models import Assignment
+    from hyrkoll.invoicing.models import Invoice, InvoiceStatus
+
+    today = max(TODAY, timezone.localdate())
+    pairs = Counter(
+        Assignment.objects.filter(region__code="14", ends_on__lt=today).values_list(
+            "consultant_id", "unit_id"
+        )
+    )
+    (consultant, unit), count = pairs.most_common(1)[0]
+    assert count == 2
+    assignments = Assignment.objects.filter(consultant_id=consultant, unit_id=unit).order_by("starts_on")
+    first, second = assignments
+    assert second.starts_on == first.ends_on + datetime.timedelta(days=1)
+    for assignment in assignments:
+        invoice = Invoice.objects.filter(lines__assignment=assignment).distinct().get()
+        assert invoice.status == InvoiceStatus.APPROVED and invoice.invoiced_sek == invoice.expected_sek > 0
+    assert demo.counts["hours invoiced by a returning consultant"] > 0
