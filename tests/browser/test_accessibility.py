@@ -442,8 +442,8 @@ def _deliver(inbox: list[dict[str, Any]], result: dict[str, Any]) -> None:
 
 def _journey_seeds() -> dict[str, list[str]]:
     """Pages of the journeys that the first page of each URL pattern would not show: a supplier's
-    offer with its checks and a call-off still taking offers (its "offer a consultant" form), and a
-    need with offers as the call-off unit sees it. Crawled right after the start page, so each is its
+    offer with its checks and a call-off still taking offers (its "offer a consultant" form), a
+    need with offers as the call-off unit sees it and the confirmation page of an award. Crawled right after the start page, so each is its
     pattern's page, and the crawl goes on from them."""
     from django.db.models import Count
     from django.urls import reverse
@@ -465,13 +465,25 @@ def _journey_seeds() -> dict[str, list[str]]:
     need_with_offers = (
         Need.objects.filter(region__code="14", call_off__offers__isnull=False).order_by("pk").first()
     )
-    assert offer and open_call_off and need_with_offers, "the demo data lacks offers or an open call-off"
+    awardable = (
+        Offer.objects.filter(
+            call_off__region__code="14", call_off__status=CallOffStatus.OPEN, checks_passed=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert offer and open_call_off and need_with_offers and awardable, (
+        "the demo data lacks offers, an open call-off or an offer to award"
+    )
     return {
         "leverantor.45": [
             reverse("ordering:offer_detail", args=[offer.pk]),
             reverse("ordering:supplier_call_off", args=[open_call_off.pk]),
         ],
-        "vgr.avropsenhet": [reverse("ordering:need_detail", args=[need_with_offers.pk])],
+        "vgr.avropsenhet": [
+            reverse("ordering:need_detail", args=[need_with_offers.pk]),
+            reverse("ordering:offer_award", args=[awardable.pk]),  # the award's confirmation page
+        ],
     }
 
 

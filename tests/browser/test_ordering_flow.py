@@ -87,8 +87,11 @@ def test_need_from_orderer_to_award(live_server: Any, login: Any, flow: dict[str
 
     # 5. The call-off unit awards the top-ranked offer at the agreement price.
     unit.goto(f"{base}/ordering/needs/{need.pk}/")
-    unit.locator(f"form[action$='/offers/{offer.pk}/award/'] button").click()
-    unit.wait_for_load_state()
+    unit.locator(f"a[href$='/offers/{offer.pk}/award/']").click()
+    unit.wait_for_url(f"**/offers/{offer.pk}/award/")  # the confirmation: nothing is awarded yet
+    assert not Assignment.objects.filter(call_off=call_off).exists()
+    unit.locator(f"form[action$='/offers/{offer.pk}/award/'] button.primary").click()
+    unit.wait_for_url(f"**/ordering/needs/{need.pk}/")
     assignment = Assignment.objects.get(call_off=call_off)
     assert assignment.consultant == consultant
     assert assignment.hourly_price_sek == need.estimated_hourly_price_sek

@@ -100,7 +100,10 @@ URL_TABLE: dict[str, Row] = {
         post="action",
     ),
     "ordering:offer_detail": Row("offer_a", ok=A_WITH_SUPPLIER_A, missing=NOT_A_NOR_SUPPLIER_A),
-    "ordering:offer_award": Row("offer_a", ok=REGION_A_AND_NATIONAL, missing=NOT_REGION_A, post="action"),
+    # GET: the confirmation page, for the call-off unit; POST: the award (refused with a message for the others).
+    "ordering:offer_award": Row(
+        "offer_a", ok="a.call_off_unit", missing=NOT_REGION_A, post_ok=REGION_A_AND_NATIONAL
+    ),
     "ordering:supplier_call_offs": Row(ok=SUPPLIERS),
     "ordering:supplier_call_off": Row("call_off_a", ok="supplier_a", missing=OTHER_SUPPLIER),
     "ordering:offer_create": Row("open_call_off_a", ok="supplier_a", missing=OTHER_SUPPLIER),

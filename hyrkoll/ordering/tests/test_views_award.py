@@ -32,7 +32,13 @@ def test_call_off_unit_awards_through_the_page(client: Client, flow: dict[str, A
     assert page.context["may_award"]
     content = page.content.decode()
     assert reverse("ordering:offer_award", args=[first.pk]) in content
-    assert f'id="deviation-{second.pk}"' in content
+    # The need's page links to a confirmation page; only its POST awards.
+    confirm = client.get(reverse("ordering:offer_award", args=[first.pk]))
+    assert confirm.status_code == 200 and not Assignment.objects.exists()
+    html = confirm.content.decode()
+    assert "1 of 2 offers that passed every check" in html
+    assert "The response deadline has not passed." in html  # the deadline is days away in the fixture
+    assert 'name="deviation_reason"' not in html  # the highest ranked needs no reason
 
     client.post(reverse("ordering:offer_award", args=[first.pk]))
     assignment = Assignment.objects.get(call_off=call_off)
@@ -47,8 +53,15 @@ def test_call_off_unit_awards_through_the_page(client: Client, flow: dict[str, A
 def test_lower_ranked_offer_needs_a_reason(client: Client, flow: dict[str, Any]) -> None:
     call_off, first, second = with_two_offers(flow)
     client.force_login(flow["call_off_unit"])
-    response = client.post(reverse("ordering:offer_award", args=[second.pk]), follow=True)
-    assert any(m.level_tag == "error" for m in response.context["messages"])
+    assert (
+        'name="deviation_reason"'
+        in client.get(reverse("ordering:offer_award", args=[second.pk])).content.decode()
+    )
+    response = client.post(reverse("ordering:offer_award", args=[second.pk]))
+    # The confirmation page again, the error at its field and in the summary that takes the focus.
+    html = response.content.decode()
+    assert response.status_code == 200 and 'class="error-summary"' in html
+    assert 'id="id_deviation_reason_error"' in html
     assert not Assignment.objects.exists()
     second.refresh_from_db()
     assert second.status == OfferStatus.SUBMITTED
@@ -64,6 +77,7 @@ def test_only_the_call_off_unit_awards(client: Client, flow: dict[str, Any]) -> 
         client.force_login(flow[key])
         page = client.get(reverse("ordering:need_detail", args=[call_off.need_id]))
         assert not page.context["may_award"]
+        assert client.get(reverse("ordering:offer_award", args=[first.pk])).status_code == 403
         client.post(reverse("ordering:offer_award", args=[first.pk]))
     client.force_login(flow["supplier_user_a"])
     assert client.post(reverse("ordering:offer_award", args=[first.pk])).status_code == 404

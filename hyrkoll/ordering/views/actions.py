@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from hyrkoll.ordering import workflow
+from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import AttemptForm, AwardForm, CancelForm, CloseForm, DecisionForm, ExhaustForm
 from hyrkoll.ordering.models import AttemptOutcome, CallOff, DecisionOutcome, EventKind, Offer
 from hyrkoll.ordering.queues import needs_visible_to
+from hyrkoll.ordering.views.award import award_confirmation
 from hyrkoll.ordering.views.common import form_error_messages, get_need, run_step
 
 
@@ -136,24 +138,40 @@ def need_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def offer_award(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation page (the call-off unit only) with the deadline and the offers still
+    possible; POST: the award. A POST with an invalid form shows the page again with the error at
+    its field."""
     offer = get_object_or_404(
-        Offer.objects.visible_to(request.user).filter(call_off__need__in=needs_visible_to(request.user)),
+        Offer.objects.visible_to(request.user)
+        .filter(call_off__need__in=needs_visible_to(request.user))
+        .select_related("call_off__need__unit", "consultant", "supplier"),
         pk=pk,
     )
-    need_pk = offer.call_off.need_id
+    call_off = offer.call_off
+    if request.method == "GET":
+        if not permissions.is_call_off_unit(request.user, call_off.region_id):
+            raise PermissionDenied
+        return award_confirmation(request, offer, AwardForm())
     form = AwardForm(request.POST)
+    if form.is_valid() and permissions.is_call_off_unit(request.user, call_off.region_id):
+        ranking = workflow.ranked_offers(call_off)
+        if ranking and ranking[0].pk != offer.pk and not form.cleaned_data["deviation_reason"].strip():
+            form.add_error(
+                "deviation_reason",
+                _("Another offer ranks higher (%(first)s). Give a reason to deviate from the ranking.")
+                % {"first": ranking[0].consultant},
+            )
     if not form.is_valid():
-        form_error_messages(request, form)
-        return _back(need_pk)
+        return award_confirmation(request, offer, form)
     reason = form.cleaned_data["deviation_reason"]
     run_step(
         request,
         lambda: workflow.award(request.user, offer, reason),
         _("Awarded to %(consultant)s at the agreement price.") % {"consultant": offer.consultant},
     )
-    return _back(need_pk)
+    return _back(call_off.need_id)
 
 
 @login_required

@@ -1,0 +1,41 @@
+"""The award's confirmation page: awarding cannot be undone (the assignment is made and every other
+supplier is told at once), so the call-off unit sees what it decides first – the offer's rank, the
+agreement price, the response deadline and how many admitted suppliers could still offer."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from hyrkoll.agreement.pricing import NoAgreementPrice, quote
+from hyrkoll.ordering import workflow
+from hyrkoll.ordering.forms import AwardForm
+from hyrkoll.ordering.models import Offer
+
+
+def award_confirmation(request: HttpRequest, offer: Offer, form: AwardForm) -> HttpResponse:
+    call_off = offer.call_off
+    need = call_off.need
+    ranked = list(workflow.ranked_offers(call_off))
+    rank = next((index for index, other in enumerate(ranked, 1) if other.pk == offer.pk), None)
+    offered = set(call_off.offers.values_list("supplier_id", flat=True))
+    recipients = set(call_off.recipients.values_list("supplier_id", flat=True))
+    try:
+        price = quote(need.level, need.unit, need.starts_on).hourly_sek
+    except NoAgreementPrice:
+        price = None
+    context = {
+        "offer": offer,
+        "call_off": call_off,
+        "need": need,
+        "form": form,
+        "rank": rank,
+        "ranked_count": len(ranked),
+        "deviates": rank is not None and rank > 1,
+        "price": price,
+        "deadline_open": call_off.response_deadline > timezone.now(),
+        "still_to_offer": len(recipients - offered),
+        "recipient_count": len(recipients),
+    }
+    return render(request, "ordering/award_confirm.html", context, status=200)
