@@ -141,12 +141,49 @@ class AttemptForm(forms.Form):
 
 
 class ExhaustForm(forms.Form):
+    """``unasked``: the pool members who match the whole period with no attempt recorded; then the
+    reason for not asking them is required (the safeguard before the need goes to a decision)."""
+
     reason = forms.CharField(
         label=_("Why are the internal alternatives exhausted?"),
         widget=TEXTAREA,
         max_length=2000,
         help_text=_("E.g. who in the pool and which units were asked."),
     )
+    override_reason = forms.CharField(
+        label=_("Why is the matching pool member not asked?"),
+        widget=TEXTAREA,
+        max_length=1000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, unasked: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unasked = unasked or []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.unasked and not (cleaned.get("override_reason") or "").strip():
+            self.add_error(
+                "override_reason",
+                _("%(names)s match the whole period and no attempt is recorded: record it, or say why not.")
+                % {"names": ", ".join(str(member) for member in self.unasked)},
+            )
+        return cleaned
+
+    @property
+    def recorded_reason(self) -> str:
+        """The reason as recorded on the need, with the reason for not asking a matching member."""
+        reason = self.cleaned_data["reason"]
+        override = (self.cleaned_data.get("override_reason") or "").strip()
+        if not override:
+            return reason
+        names = ", ".join(str(member) for member in self.unasked)
+        return (
+            reason
+            + " "
+            + _("Matching pool member not asked (%(names)s): %(why)s") % {"names": names, "why": override}
+        )
 
 
 class DecisionForm(forms.Form):

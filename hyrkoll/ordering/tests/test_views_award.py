@@ -36,8 +36,9 @@ def test_call_off_unit_awards_through_the_page(client: Client, flow: dict[str, A
     confirm = client.get(reverse("ordering:offer_award", args=[first.pk]))
     assert confirm.status_code == 200 and not Assignment.objects.exists()
     html = confirm.content.decode()
-    assert "1 of 2 offers that passed every check" in html
-    assert "The response deadline has not passed." in html  # the deadline is days away in the fixture
+    assert (confirm.context["rank"], confirm.context["ranked_count"]) == (1, 2)
+    assert confirm.context["deadline_open"]  # the deadline is days away in the fixture
+    assert 'class="notice warn"' in html
     assert 'name="deviation_reason"' not in html  # the highest ranked needs no reason
 
     client.post(reverse("ordering:offer_award", args=[first.pk]))

@@ -247,3 +247,61 @@ def test_publish_button_after_failed_publication(client: Client, flow: dict[str,
     client.post(reverse("ordering:need_publish", args=[need.pk]))
     need.refresh_from_db()
     assert need.status == NeedStatus.PUBLISHED
+
+
+def test_exhausting_with_an_unasked_full_match_needs_a_reason(client: Client, flow: dict[str, Any]) -> None:
+    """A pool member of the need's competence free for the whole period, never asked: the internal
+    search closes only with a reason for not asking; one of another competence is not listed."""
+    from hyrkoll.agreement.models import Competence
+
+    need = submitted_need(flow)
+    full = PoolMember.objects.create(
+        region=flow["region_a"], first_name="Hel", last_name="Period", profession=need.profession,
+        level=need.level, competence=need.competence, available_from=need.starts_on - datetime.timedelta(days=5),
+    )  # fmt: skip
+    PoolMember.objects.create(
+        region=flow["region_a"], first_name="Del", last_name="Period", profession=need.profession,
+        level=need.level, competence=need.competence, available_from=need.starts_on,
+        available_to=need.ends_on - datetime.timedelta(days=10),
+    )  # fmt: skip
+    other = Competence.objects.filter(profession=need.profession, level=need.level).exclude(
+        pk=need.competence_id
+    )
+    if other.exists():
+        PoolMember.objects.create(
+            region=flow["region_a"], first_name="Annan", last_name="Kompetens", profession=need.profession,
+            level=need.level, competence=other.first(), available_from=need.starts_on,
+        )  # fmt: skip
+    client.force_login(flow["call_off_unit"])
+    page = client.get(reverse("ordering:need_detail", args=[need.pk]))
+    names = {str(member) for member in page.context["pool_members"]}
+    assert names == {"Hel Period", "Del Period"}
+    assert page.context["unasked_matches"] == [full]
+
+    url = reverse("ordering:need_exhaust", args=[need.pk])
+    response = client.post(url, {"reason": "Poolen tillfrågad"})
+    need.refresh_from_db()
+    assert response.status_code == 200 and need.status == NeedStatus.INTERNAL_SEARCH
+    assert 'id="exhaust_override_reason_error"' in response.content.decode()
+
+    client.post(
+        url, {"reason": "Poolen tillfrågad", "override_reason": "Hel Period är inskriven på annan enhet"}
+    )
+    need.refresh_from_db()
+    assert need.status == NeedStatus.AWAITING_APPROVAL
+    assert "Hel Period är inskriven på annan enhet" in need.internal_outcome
+
+
+def test_an_attempt_for_the_full_match_lifts_the_safeguard(client: Client, flow: dict[str, Any]) -> None:
+    need = submitted_need(flow)
+    member = PoolMember.objects.create(
+        region=flow["region_a"], first_name="Hel", last_name="Period", profession=need.profession,
+        level=need.level, competence=need.competence, available_from=need.starts_on,
+    )  # fmt: skip
+    client.force_login(flow["call_off_unit"])
+    client.post(
+        reverse("ordering:need_attempt", args=[need.pk]), {"pool_member": member.pk, "outcome": "declined"}
+    )
+    client.post(reverse("ordering:need_exhaust", args=[need.pk]), {"reason": "Poolen tillfrågad"})
+    need.refresh_from_db()
+    assert need.status == NeedStatus.AWAITING_APPROVAL

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import AttemptForm, AwardForm, CancelForm, CloseForm, DecisionForm, ExhaustForm
-from hyrkoll.ordering.models import AttemptOutcome, CallOff, DecisionOutcome, EventKind, Offer
+from hyrkoll.ordering.models import AttemptOutcome, CallOff, DecisionOutcome, EventKind, NeedStatus, Offer
 from hyrkoll.ordering.queues import needs_visible_to
 from hyrkoll.ordering.views.award import award_confirmation
 from hyrkoll.ordering.views.common import form_error_messages, get_need, run_step
+from hyrkoll.ordering.views.needs import need_page, unasked_matches
 
 
 def _back(pk: int) -> HttpResponseRedirect:
@@ -39,12 +40,11 @@ def need_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def need_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_need(request, pk)
-    form = CancelForm(request.POST)
+    form = CancelForm(request.POST, auto_id="cancel_%s")
     if not form.is_valid():
-        form_error_messages(request, form)
-    else:
-        reason = form.cleaned_data["reason"]
-        run_step(request, lambda: workflow.cancel(request.user, need, reason), _("The need is cancelled."))
+        return need_page(request, need, {"cancel_form": form})
+    reason = form.cleaned_data["reason"]
+    run_step(request, lambda: workflow.cancel(request.user, need, reason), _("The need is cancelled."))
     return _back(need.pk)
 
 
@@ -77,25 +77,25 @@ def need_attempt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def need_exhaust(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_need(request, pk)
-    form = ExhaustForm(request.POST)
+    unasked = unasked_matches(request.user, need) if need.status == NeedStatus.INTERNAL_SEARCH else []
+    form = ExhaustForm(request.POST, auto_id="exhaust_%s", unasked=unasked)
     if not form.is_valid():
-        form_error_messages(request, form)
-    else:
-        reason = form.cleaned_data["reason"]
-        run_step(
-            request,
-            lambda: workflow.exhaust_internal(request.user, need, reason),
-            _("The internal search is closed and the need is routed for a decision."),
-        )
+        return need_page(request, need, {"exhaust_form": form})
+    reason = form.recorded_reason
+    run_step(
+        request,
+        lambda: workflow.exhaust_internal(request.user, need, reason),
+        _("The internal search is closed and the need is routed for a decision."),
+    )
     return _back(need.pk)
 
 
 def _decision(request: HttpRequest, pk: int, *, steering: bool) -> HttpResponse:
     need = get_need(request, pk)
-    form = DecisionForm(request.POST)
+    name = "review" if steering else "decision"
+    form = DecisionForm(request.POST, auto_id=f"{name}_%s")
     if not form.is_valid():
-        form_error_messages(request, form)
-        return _back(need.pk)
+        return need_page(request, need, {f"{name}_form": form})
     outcome, reason = form.cleaned_data["outcome"], form.cleaned_data["reason"]
     step = workflow.steering_review if steering else workflow.decide
     done = {
@@ -180,14 +180,13 @@ def call_off_close(request: HttpRequest, pk: int) -> HttpResponse:
     call_off = get_object_or_404(
         CallOff.objects.visible_to(request.user).filter(need__in=needs_visible_to(request.user)), pk=pk
     )
-    form = CloseForm(request.POST)
+    form = CloseForm(request.POST, auto_id="close_%s")
     if not form.is_valid():
-        form_error_messages(request, form)
-    else:
-        reason = form.cleaned_data["reason"]
-        run_step(
-            request,
-            lambda: workflow.close_unfilled(request.user, call_off, reason),
-            _("The call-off is closed without award."),
-        )
+        return need_page(request, call_off.need, {"close_form": form})
+    reason = form.cleaned_data["reason"]
+    run_step(
+        request,
+        lambda: workflow.close_unfilled(request.user, call_off, reason),
+        _("The call-off is closed without award."),
+    )
     return _back(call_off.need_id)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -187,24 +187,50 @@ def _call_off_context(request: HttpRequest, need: Need) -> dict[str, Any]:
     }
 
 
-def _internal_context(request: HttpRequest, need: Need) -> dict[str, Any]:
-    members = (
-        PoolMember.objects.visible_to(request.user)
+def pool_matches(user: Any, need: Need) -> list[PoolMember]:
+    """Active pool members of the need's profession and level, available for some of the period,
+    with the need's competence (or none given); ``covers_need`` on those free for all of it."""
+    members = list(
+        PoolMember.objects.visible_to(user)
         .available_for(need.region_id, need.profession_id, need.level_id, need.starts_on, need.ends_on)
+        .filter(Q(competence_id=need.competence_id) | Q(competence__isnull=True))
         .select_related("competence", "level")
     )
+    for member in members:
+        member.covers_need = member.available_from <= need.starts_on and (  # type: ignore[attr-defined]
+            member.available_to is None or member.available_to >= need.ends_on
+        )
+    return members
+
+
+def unasked_matches(user: Any, need: Need, members: list[PoolMember] | None = None) -> list[PoolMember]:
+    """The pool members who match the whole period and have no attempt recorded on the need."""
+    members = pool_matches(user, need) if members is None else members
+    asked = set(need.internal_attempts.exclude(pool_member=None).values_list("pool_member_id", flat=True))
+    return [m for m in members if m.covers_need and m.pk not in asked]  # type: ignore[attr-defined]
+
+
+def _internal_context(request: HttpRequest, need: Need) -> dict[str, Any]:
+    members = pool_matches(request.user, need)
+    unasked = unasked_matches(request.user, need, members)
     return {
         "pool_members": members,
+        "unasked_matches": unasked,
         "attempt_outcomes": AttemptOutcome.choices,
         "attempt_form": AttemptForm(user=request.user, auto_id="attempt_%s"),
-        "exhaust_form": ExhaustForm(auto_id="exhaust_%s"),
+        "exhaust_form": ExhaustForm(auto_id="exhaust_%s", unasked=unasked),
     }
 
 
 @login_required
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return need_page(request, get_need(request, pk))
+
+
+def need_page(request: HttpRequest, need: Need, bound: dict[str, Any] | None = None) -> HttpResponse:
+    """The need's page; ``bound``: an action form sent with errors, shown at its place on the page
+    with the errors at its fields (its error summary takes the focus)."""
     user = request.user
-    need = get_need(request, pk)
     is_call_off_unit = permissions.is_call_off_unit(user, need.region_id)
     may_order = permissions.can_order_for(user, need.unit)
     events = list(need.events.all())
@@ -235,4 +261,5 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if context["may_search_internally"]:
         context.update(_internal_context(request, need))
     context.update(_call_off_context(request, need))
+    context.update(bound or {})
     return render(request, "ordering/need_detail.html", context)
