@@ -152,6 +152,14 @@ class Need(models.Model):
         return f"#{self.pk} {self.competence} – {self.unit.name}"
 
     @property
+    def reference(self) -> str:
+        """The one reference every role sees: "Call-off 55 · need 132" once published, else "Need 132"."""
+        call_off = getattr(self, "call_off", None)
+        if call_off is not None:
+            return call_off.reference
+        return _("Need %(need)s") % {"need": self.pk}
+
+    @property
     def length_days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1
 
@@ -351,6 +359,11 @@ class CallOff(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Call-off')} {self.pk}: {self.need.competence}, {self.need.unit.name}"
+
+    @property
+    def reference(self) -> str:
+        """The call-off's and its need's numbers, the same for the region and the suppliers."""
+        return _("Call-off %(call_off)s · need %(need)s") % {"call_off": self.pk, "need": self.need_id}
 
 
 class CallOffRecipient(models.Model):

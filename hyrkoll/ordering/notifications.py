@@ -1,4 +1,5 @@
-"""E-mail to suppliers about call-offs (Django's mail backend; the console in the demo).
+"""E-mail about call-offs to the suppliers, and about the award to the orderer (Django's mail
+backend; the console in the demo).
 
 Sent after the transaction commits, so a rolled-back publication never reaches a supplier.
 """
@@ -59,4 +60,30 @@ def notify_call_off_filled(call_off_id: int) -> int:
     )
     return _send(
         call_off_id, "call_off_closed", [r.supplier for r in recipients if r.supplier_id not in winners]
+    )
+
+
+def notify_orderer_awarded(call_off_id: int) -> int:
+    """Tell the orderer who registered the need who comes, from when, at which price."""
+    from hyrkoll.assignments.models import Assignment
+
+    assignment = (
+        Assignment.objects.select_related(
+            "call_off__need__created_by", "call_off__need__unit", "consultant", "supplier"
+        )
+        .filter(call_off_id=call_off_id)
+        .first()
+    )
+    if assignment is None:
+        return 0
+    need = assignment.call_off.need
+    orderer = need.created_by
+    if not orderer.is_active or not orderer.email:
+        return 0
+    context = {"call_off": assignment.call_off, "need": need, "assignment": assignment, "orderer": orderer}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("emails/need_awarded-subject.txt", context).strip()
+        body = render_to_string("emails/need_awarded-body.txt", context)
+    return send_mass_mail(
+        [(subject, body, settings.DEFAULT_FROM_EMAIL, [orderer.email])], fail_silently=False
     )

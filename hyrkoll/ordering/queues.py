@@ -42,6 +42,8 @@ WHOLE_REGION_ROLES = (
 _TREE_DEPTH = 4
 # "Near the deadline": the response deadline is at most this many working days away.
 DEADLINE_WORKING_DAYS = 2
+# The orderer's queue of awarded needs looks this many days back.
+AWARDED_DAYS = 14
 
 
 def _prefetch_roles(user: Any) -> None:
@@ -151,6 +153,12 @@ def _need_queue_rows(user: Any, key: str) -> QuerySet[Need] | None:
         return needs.filter(status=NeedStatus.RETURNED).filter(Q(created_by=user) | Q(unit__in=units))
     if key == "drafts" and is_orderer(user):
         return needs.filter(status=NeedStatus.DRAFT, created_by=user)
+    if key == "awarded" and is_orderer(user):
+        units = orderable_units(user).values("pk")
+        since = timezone.now() - datetime.timedelta(days=AWARDED_DAYS)
+        return needs.filter(status=NeedStatus.AWARDED, status_changed_at__gte=since).filter(
+            Q(created_by=user) | Q(unit__in=units)
+        )
     return None
 
 
@@ -177,6 +185,11 @@ NEED_QUEUES: dict[str, tuple[Promise, Promise, str]] = {
         NeedStatus.RETURNED,
     ),
     "drafts": (_("My drafts"), _("Needs you have not submitted yet."), NeedStatus.DRAFT),
+    "awarded": (
+        _("Recently awarded"),
+        _("Awarded in the last two weeks: who comes and from when."),
+        NeedStatus.AWARDED,
+    ),
 }
 
 

@@ -66,10 +66,10 @@ def test_call_off_unit_and_orderer_queues(flow: dict[str, Any]) -> None:
     draft = workflow.save_draft(flow["orderer_a"], make_need(flow))
     submitted = workflow.submit(flow["orderer_a"], workflow.save_draft(flow["orderer_a"], make_need(flow)))
     assert counts(flow["call_off_unit"])["internal"] == 1
-    assert counts(flow["orderer_a"]) == {"returned": 0, "drafts": 1}
+    assert counts(flow["orderer_a"]) == {"returned": 0, "drafts": 1, "awarded": 0}
     workflow.exhaust_internal(flow["call_off_unit"], submitted, "Poolen tillfrågad")
     workflow.decide(flow["verksamhetschef"], submitted, DecisionOutcome.RETURN, "Ändra perioden")
-    assert counts(flow["orderer_a"]) == {"returned": 1, "drafts": 1}
+    assert counts(flow["orderer_a"]) == {"returned": 1, "drafts": 1, "awarded": 0}
     assert counts(flow["call_off_unit"])["internal"] == 0
     assert draft.pk
 
@@ -144,3 +144,21 @@ def test_start_page_queries_do_not_grow_with_the_number_of_needs(
         workflow.save_draft(flow["orderer_a"], make_need(flow))
     after = {key: start_queries(flow[key]) for key in ("call_off_unit", "orderer_a", "steering")}
     assert after == before
+
+
+def test_the_orderer_is_told_and_queued_when_the_need_is_awarded(
+    flow: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    from hyrkoll.assignments.tests.conftest import award
+
+    flow["orderer_a"].email = "orderer@example.se"
+    flow["orderer_a"].save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = award(flow)  # the need is registered by orderer A and awarded by the call-off unit
+    assert counts(flow["orderer_a"])["awarded"] == 1
+    mine = [message for message in mail.outbox if message.to == ["orderer@example.se"]]
+    assert len(mine) == 1
+    assert assignment.consultant.last_name in mine[0].body and str(assignment.call_off.pk) in mine[0].subject

@@ -70,7 +70,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
         queue_key = ""
         needs = needs_visible_to(user)
         needs = needs.filter(status=status).order_by("status_changed_at", "pk") if status else needs
-    needs = needs.select_related("unit", "competence", "created_by")
+    needs = needs.select_related("unit", "competence", "created_by", "call_off")
     page, query = paginate(request, needs)
     context = {
         "page": page,

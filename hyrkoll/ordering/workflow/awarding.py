@@ -19,7 +19,7 @@ from hyrkoll.ordering import permissions
 from hyrkoll.ordering.checks import run_checks
 from hyrkoll.ordering.errors import WorkflowError
 from hyrkoll.ordering.models import CallOff, CallOffStatus, EventKind, NeedStatus, Offer, OfferStatus
-from hyrkoll.ordering.notifications import notify_call_off_filled
+from hyrkoll.ordering.notifications import notify_call_off_filled, notify_orderer_awarded
 from hyrkoll.ordering.suspension import refuse_if_suspended
 from hyrkoll.ordering.workflow.offers import ranked_offers
 from hyrkoll.ordering.workflow.status import _event, _move
@@ -109,6 +109,7 @@ def _award_checked(actor: Any, offer: Offer, deviation_reason: str) -> Assignmen
     _event(need, actor, EventKind.AWARDED, text)
     audit.record(actor, AuditAction.DECISION, assignment, reason=deviation_reason)
     transaction.on_commit(lambda: notify_call_off_filled(call_off.pk))
+    transaction.on_commit(lambda: notify_orderer_awarded(call_off.pk))
     return assignment
 
 
