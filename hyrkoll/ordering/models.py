@@ -292,6 +292,14 @@ class DecisionOutcome(models.TextChoices):
     RETURN = "return", _("Return to the orderer")
 
 
+# A decision as recorded (the choices above are what the approver chooses between).
+OUTCOME_RECORDED = {
+    DecisionOutcome.APPROVE: _("Approved"),
+    DecisionOutcome.REJECT: _("Rejected"),
+    DecisionOutcome.RETURN: _("Returned to the orderer"),
+}
+
+
 class Decision(models.Model):
     """An approver's (or the steering group's) decision on a need, with its reason."""
 
@@ -318,6 +326,11 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.decided_by})"
+
+    @property
+    def outcome_label(self) -> str:
+        """The decision as recorded: "Approved", not the choice "Approve"."""
+        return str(OUTCOME_RECORDED.get(self.outcome, self.get_outcome_display()))
 
 
 class CallOffStatus(models.TextChoices):
@@ -477,6 +490,11 @@ class Offer(models.Model):
     def covers_period(self) -> bool:
         need = self.call_off.need
         return self.available_from <= need.starts_on and self.available_to >= need.ends_on
+
+    @property
+    def failed_check_count(self) -> int:
+        """How many of the offer's checks failed (the prefetched checks, when the page has them)."""
+        return sum(1 for check in self.checks.all() if not check.passed)
 
 
 class CheckCode(models.TextChoices):

@@ -305,3 +305,31 @@ def test_an_attempt_for_the_full_match_lifts_the_safeguard(client: Client, flow:
     client.post(reverse("ordering:need_exhaust", args=[need.pk]), {"reason": "Poolen tillfrågad"})
     need.refresh_from_db()
     assert need.status == NeedStatus.AWAITING_APPROVAL
+
+
+def test_recorded_decisions_and_failed_checks_read_as_what_happened(
+    client: Client, flow: dict[str, Any]
+) -> None:
+    from django.utils import translation
+
+    from hyrkoll.ordering.models import Decision, DecisionOutcome
+    from hyrkoll.ordering.tests.conftest import make_offer
+
+    need = awaiting_need(flow)
+    workflow.decide(flow["verksamhetschef"], need, DecisionOutcome.APPROVE, "Vakans")
+    with translation.override("en"):
+        assert Decision.objects.get(need=need).outcome_label == "Approved"
+    with translation.override("sv"):
+        assert Decision.objects.get(need=need).outcome_label == "Godkänd"
+    call_off = need.call_off
+    offer = workflow.submit_offer(
+        flow["supplier_user_a"],
+        call_off,
+        make_offer(flow, licence_number="0000000", hlr_trained_on=datetime.date(2000, 1, 1)),
+    )
+    assert offer.failed_check_count == 3, list(
+        offer.checks.values_list("code", "passed")
+    )  # licence, experience, HLR
+    client.force_login(flow["call_off_unit"])
+    client.cookies["django_language"] = "en"
+    assert "Failed 3 checks" in client.get(reverse("ordering:need_detail", args=[need.pk])).content.decode()
