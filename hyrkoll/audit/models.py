@@ -82,3 +82,9 @@ class AuditEvent(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
+
+    def readable_changes(self) -> list[tuple[str, str, str]]:
+        """The changes with field names, choice labels and local times (``audit.readable``)."""
+        from hyrkoll.audit.readable import readable_changes
+
+        return readable_changes(self)

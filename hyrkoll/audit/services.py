@@ -150,4 +150,4 @@ def record_deletion(actor: Any, obj: models.Model, reason: str = "") -> list[Aud
 def history(obj: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), object_id=str(obj.pk)
-    )
+    ).select_related("content_type", "actor")

@@ -23,4 +23,4 @@ class AuditEventListView(LoginRequiredMixin, UserPassesTestMixin, ListView):
         )
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
-        return AuditEvent.objects.visible_to(self.request.user).select_related("content_type")
+        return AuditEvent.objects.visible_to(self.request.user).select_related("content_type", "actor")
