@@ -181,7 +181,7 @@ def forecasts(
     history does not fill). Without a target, probability, status and reduction are None. The same
     seed gives the same figures. No access control here: the caller shows what the user may see.
     """
-    from hyrkoll.followup.views_dashboards import last_data_month  # the views import much; only here
+    from hyrkoll.followup.dashboard_parts import last_data_month  # the pages import much; only here
 
     last_month = last_month or last_data_month()
     result: dict[str, Any] = {
