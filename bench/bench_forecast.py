@@ -33,7 +33,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.timing import measure
-from hyrkoll.followup.views_dashboards import last_data_month
+from hyrkoll.followup.dashboard_parts import last_data_month
 from hyrkoll.forecasting.data import NATION, consecutive, forecasts, monthly_history, national_last_month
 from hyrkoll.forecasting.model import LEVEL
 from hyrkoll.forecasting.shares import add_months, outlook

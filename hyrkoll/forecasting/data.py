@@ -4,7 +4,7 @@
 regions there are: the last month (only when not given), the monthly sums of hired and own cost
 per region (one grouped query over ``CostEntry``), the targets and the region names.
 
-The last month is the dashboards' (``views_dashboards.last_data_month``: the last month with any
+The last month is the dashboards' (``dashboard_parts.last_data_month``: the last month with any
 cost). A region whose own figures end earlier is forecast from its own last month, the rule
 ``last_data_month(code)`` applies, read from the grouped query instead of one query per region.
 The nation's history ends at the last month every region has reported (``national_last_month``):
