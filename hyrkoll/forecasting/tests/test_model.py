@@ -75,6 +75,58 @@ def test_the_horizon_is_the_rest_of_the_year_and_the_next() -> None:
     assert default_horizon(datetime.date(2026, 1, 1)) == 23
 
 
+def test_the_model_variance_is_the_spread_of_the_simulated_paths() -> None:
+    """``_model_variance`` is the closed form of the spread ``simulate`` draws (within the sampling
+    error of 20,000 paths)."""
+    rng = np.random.default_rng(3)
+    history = np.log(np.tile(PATTERN, 4) * np.linspace(1, 1.4, 48) * rng.uniform(0.95, 1.05, 48))
+    for seasonal in (True, False):
+        result = model._fit(history, seasonal)
+        simulated = result.simulate(14, repetitions=20000, rng=np.random.default_rng(1))
+        assert np.sqrt(model._model_variance(result, 14)) == pytest.approx(simulated.std(axis=1), rel=0.03)
+
+
+def _turning(months_after_turn: int) -> np.ndarray:
+    """Hired cost rising 1 % a month with ±2 % noise, then falling 4 % a month for the last
+    ``months_after_turn`` months – a change of direction the months before it do not announce."""
+    rng = np.random.default_rng(5)
+    growth = np.concatenate([np.full(48 - months_after_turn, 1.01), np.full(months_after_turn, 0.96)])
+    return np.tile(PATTERN, 4) * np.cumprod(growth) * rng.uniform(0.98, 1.02, 48)
+
+
+def test_the_spread_widens_with_the_errors_of_the_hold_out_year() -> None:
+    """The hold-out fit (the first 36 months) forecasts a rise where the last 12 months fell: its
+    errors are far larger than its spread, so the factor grows with the horizon, from 1 the first
+    month. A steady series of the same noise gets none: its hold-out errors are of the model's size."""
+    turned = model._widening(np.log(_turning(12)), True, 24)
+    assert turned[0] == 1.0
+    assert np.all(np.diff(turned) > 0)
+    assert turned[11] > 2
+    assert turned[23] ** 2 - 1 == pytest.approx(23 / 11 * (turned[11] ** 2 - 1))  # linear in the variance
+    steady = model._widening(np.log(_turning(0)), True, 24)
+    assert steady.tolist() == [1.0] * 24
+
+
+def test_the_widening_leaves_the_point_forecast_and_the_centre_of_the_paths() -> None:
+    history = _turning(12)
+    result = forecast_series(history, 13)
+    fit = model._fit(np.log(history), True)
+    assert result.point == pytest.approx(np.exp(fit.forecast(13)), rel=1e-9)
+    raw = np.exp(fit.simulate(13, repetitions=model.PATHS, rng=np.random.default_rng(0)))
+    factor = model._widening(np.log(history), True, 13)
+    # The same random numbers, each month's deviation from the point (on the log scale) × the factor.
+    expected = np.exp(np.log(result.point)[:, None] + factor[:, None] * np.log(raw / result.point[:, None]))
+    assert result.paths == pytest.approx(expected, rel=1e-9)
+    low, high = result.band()
+    raw_low, raw_high = model.quantile_band(raw)
+    assert np.all(high - low >= raw_high - raw_low - 1e-9)
+
+
+def test_no_widening_without_a_hold_out_or_without_spread() -> None:
+    assert model._widening(np.log(_turning(12))[:30], True, 6).tolist() == [1.0] * 6  # 18 months left
+    assert model._widening(np.full(40, np.log(250.0)), True, 6).tolist() == [1.0] * 6  # flat
+
+
 def test_short_histories_fall_back_to_simpler_models() -> None:
     rising = [100.0 + month for month in range(18)]
     assert forecast_series(rising, 6).method == model.TREND_LOG
