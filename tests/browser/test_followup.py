@@ -41,7 +41,10 @@ def test_coordinator_follows_the_trend(live_server: Any, world: dict[str, Any], 
         "#block-yearly_hired svg path", "paths => paths.map(p => getComputedStyle(p).fill)"
     )
     assert "rgb(0, 85, 140)" in fills  # the bars' blue
-    assert page.locator("svg[role=img]").count() == 5
+    # Five charts and, for the national level, the forecast with its band (and the method below).
+    assert page.locator("svg[role=img]").count() == 6
+    assert page.locator("#block-forecast svg[role=img]").bounding_box()["width"] > 300
+    assert page.locator("#forecast-method-heading").is_visible()
     table = page.locator("#table-regions")
     assert table.is_visible()
     assert "Västra Götalandsregionen" in table.inner_text()
