@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from hyrkoll.followup import charts, exports
 from hyrkoll.followup.exports import MONTH, PCT, SEK, TEXT, Column, Table
-from hyrkoll.followup.indicators import NATIONAL_TARGET_PCT, add_months, target_path, targets_by_region
+from hyrkoll.followup.indicators import NATIONAL_TARGET_PCT, add_months, target_path
 from hyrkoll.followup.models import CostEntry, RegionTarget
 
 CACHE_SECONDS = 15 * 60
@@ -186,24 +186,29 @@ def forecast_chart(table: Table, *, with_target: bool) -> SafeString:
     return mark_safe(svg)  # noqa: S308 – our own matplotlib output (see dashboard_parts._safe)
 
 
-def region_targets(code: str) -> dict[int, Decimal]:
-    return targets_by_region().get(code, {})
+def ranked_regions(result: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(code, forecast, current year) of every region with a forecast: off track first, then at
+    risk, on track, without a target; the least likely to reach the target first within each."""
+    entries = []
+    for code, entity in result["regions"].items():
+        year = current_year(entity)
+        if entity is not None and year is not None:
+            entries.append((code, entity, year))
+    entries.sort(
+        key=lambda item: (
+            STATUS_ORDER.get(item[2]["status"], 3),
+            item[2]["probability_on_target"] or 0,
+            item[0],
+        )
+    )
+    return entries
 
 
 def regions_table(result: dict[str, Any], *, links: bool = True) -> Table:
     """Every region's projected share of the current year against its target, the off-track and
     at-risk regions first."""
-    entries = []
-    for code, entity in result["regions"].items():
-        year = current_year(entity)
-        if entity is None or year is None:
-            continue
-        entries.append(
-            (STATUS_ORDER.get(year["status"], 3), year["probability_on_target"] or 0, code, entity, year)
-        )
-    entries.sort(key=lambda item: (item[0], item[1], item[2]))
     rows, urls = [], []
-    for _order, _probability, code, entity, year in entries:
+    for code, entity, year in ranked_regions(result):
         reduction = year["reduction"] or {}
         rows.append(
             [
@@ -243,25 +248,27 @@ def regions_table(result: dict[str, Any], *, links: bool = True) -> Table:
 
 def regions_at_risk(result: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """(code, name, year) of the regions off track or at risk this year, the worst first."""
-    found = []
-    for code, entity in result["regions"].items():
-        year = current_year(entity)
-        if year is not None and year["status"] in ("off_track", "at_risk"):
-            found.append((code, entity["name"], year))
-    found.sort(key=lambda item: (STATUS_ORDER[item[2]["status"]], item[2]["probability_on_target"], item[0]))
-    return found
+    return [
+        (code, entity["name"], year)
+        for code, entity, year in ranked_regions(result)
+        if year["status"] in ("off_track", "at_risk")
+    ]
 
 
-def region_tables(code: str, where: str, history: list[dict[str, Any]]) -> dict[str, Table]:
-    """The region's forecast table (empty dict without cost history)."""
-    entity = region_forecast(code)
+def region_tables(
+    entity: dict[str, Any] | None, where: str, history: list[dict[str, Any]], targets: dict[int, Decimal]
+) -> dict[str, Table]:
+    """The region's forecast table (``entity``: its forecast; an empty dict without one);
+    ``targets``: the region's target path {year: share}."""
     if entity is None:
         return {}
-    return {FORECAST_TABLE: forecast_table(entity, history, where, region_targets(code))}
+    return {FORECAST_TABLE: forecast_table(entity, history, where, targets)}
 
 
-def national_tables(history: list[dict[str, Any]], *, links: bool = True) -> dict[str, Table]:
-    result = forecast()
+def national_tables(
+    result: dict[str, Any], history: list[dict[str, Any]], *, links: bool = True
+) -> dict[str, Table]:
+    """The nation's forecast table and the regions' outlook (``result``: ``forecast()``)."""
     if result["nation"] is None:
         return {}
     return {

@@ -146,11 +146,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     ]
     outlook_facts: list[tuple[str, str]] = []
-    if sees_everything(request.user) and month == last_data_month():
-        forecast_tables = outlook.national_tables(data["rolling12"])
-        if forecast_tables:
-            blocks[1:1] = national_outlook_blocks(forecast_tables)
-            outlook_facts = outlook.year_facts(outlook.current_year(outlook.forecast()["nation"]))
+    latest = last_data_month()
+    forecast = outlook.forecast() if sees_everything(request.user) and month == latest else None
+    forecast_tables = outlook.national_tables(forecast, data["rolling12"]) if forecast else {}
+    if forecast_tables:
+        blocks[1:1] = national_outlook_blocks(forecast_tables)
+        outlook_facts = outlook.year_facts(outlook.current_year(forecast["nation"]))  # type: ignore[index]
     for block in blocks:
         block.downloads = download_links(parameters, block.table.name)
     facts = _facts(data["national"]) + [
@@ -168,9 +169,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "data": data,
             "blocks": blocks,
             "facts": facts,
-            "latest": last_data_month(),
+            "latest": latest,
             "outlook_facts": outlook_facts,
-            "forecast": outlook.forecast() if outlook_facts else None,
+            "forecast": forecast if outlook_facts else None,
         },
     )
 
@@ -266,13 +267,15 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     ]
     outlook_facts: list[tuple[str, str]] = []
     plan_link: tuple[str, str] | None = None
+    forecast: dict[str, Any] | None = None
     if sees_region_detail(request.user, code):
         blocks += detail_blocks(region)
         if month == last_data_month(code):
-            forecast_tables = outlook.region_tables(code, region.name, data["rolling12"])
+            forecast = outlook.forecast((code,))
+            entity = forecast["regions"].get(code)
+            forecast_tables = outlook.region_tables(entity, region.name, data["rolling12"], data["targets"])
             if forecast_tables:
                 blocks.insert(0, region_outlook_block(forecast_tables[outlook.FORECAST_TABLE]))
-                entity = outlook.region_forecast(code)
                 outlook_facts = outlook.year_facts(outlook.current_year(entity)) + outlook.year_facts(
                     outlook.next_year(entity)
                 )
@@ -319,7 +322,7 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "facts": facts,
             "outlook_facts": outlook_facts,
             "plan_link": plan_link,
-            "forecast": outlook.forecast((code,)) if outlook_facts else None,
+            "forecast": forecast if outlook_facts else None,
             "latest_metrics": latest_metrics,
             "national_url": f"{reverse('followup:dashboard')}?{urlencode({'month': f'{month:%Y-%m}'})}"
             if national

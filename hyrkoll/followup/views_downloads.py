@@ -42,7 +42,7 @@ def dashboard_table(request: HttpRequest, name: str) -> tuple[Table, str]:
         data = report_data.national_dashboard(month)
         tables = national_tables(data, links=False)
         if sees_everything(request.user) and month == last_data_month():
-            tables |= outlook.national_tables(data["rolling12"], links=False)
+            tables |= outlook.national_tables(outlook.forecast(), data["rolling12"], links=False)
     else:
         if regions is not None and code not in regions:
             raise PermissionDenied
@@ -52,7 +52,8 @@ def dashboard_table(request: HttpRequest, name: str) -> tuple[Table, str]:
         if sees_region_detail(request.user, code):
             tables |= detail_tables(region.pk, region.name)
             if month == last_data_month(code):
-                tables |= outlook.region_tables(code, region.name, data["rolling12"])
+                entity = outlook.region_forecast(code)
+                tables |= outlook.region_tables(entity, region.name, data["rolling12"], data["targets"])
     if name not in tables:
         raise Http404
     return tables[name], exports.filename(name, code or "", f"{month:%Y-%m}")
