@@ -29,7 +29,6 @@ units, assignments, direct purchases); the matching is done in memory with sets.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -44,7 +43,7 @@ from hyrkoll.assignments.models import Assignment, AssignmentStatus
 from hyrkoll.compliance.models import DirectPurchase
 from hyrkoll.followup.models import SupplierCostEntry
 from hyrkoll.invoicing.models import InvoiceLine, InvoiceStatus
-from hyrkoll.lib.dates import months_between
+from hyrkoll.lib.dates import month_end, months_between
 from hyrkoll.organisation.models import OrgUnit, Region
 
 THROUGH = "through"
@@ -67,10 +66,6 @@ REASON_LABELS = {
     WITH_DISPENSATION: _("Registered direct purchase with dispensation"),
 }
 HUNDRED = Decimal(100)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 @dataclass

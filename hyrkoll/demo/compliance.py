@@ -32,11 +32,10 @@ from hyrkoll.assignments.models import Assignment, AssignmentStatus
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.audit.services import record
 from hyrkoll.compliance import services
-from hyrkoll.compliance.fidelity import month_end
 from hyrkoll.compliance.models import DeviationKind, DirectPurchase
 from hyrkoll.demo.invoicing import call_off_unit, shift_need
 from hyrkoll.followup.models import CostImport, CostProfession, ImportKind, ImportStatus, SupplierCostEntry
-from hyrkoll.lib.dates import months_between, shift_months
+from hyrkoll.lib.dates import month_end, months_between, shift_months
 from hyrkoll.lib.orgno import with_check_digit
 from hyrkoll.ordering.models import Need, NeedStatus, OfferStatus
 from hyrkoll.organisation.models import OrgUnit, OrgUnitKind, Region

@@ -46,6 +46,7 @@ from hyrkoll.demo.returning import load_returning_demo
 from hyrkoll.demo.suppliers import SupplierPlan, plan_suppliers
 from hyrkoll.demo.users import UserPlan, plan_users
 from hyrkoll.followup.models import CostEntry
+from hyrkoll.lib.dates import last_complete_month
 from hyrkoll.organisation.models import CareArea, Municipality, OrgUnit, Region
 
 DEFAULT_SEED = 2026
@@ -320,7 +321,7 @@ def _imported(row: CostRow, last_month: datetime.date) -> bool:
 
 def _create_costs(seed: int, regions: list[Region], today: datetime.date) -> int:
     by_code = {region.code: region for region in regions}
-    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    last_month = last_complete_month(today)
     rows = (
         CostEntry(
             region=by_code[row.region_code],

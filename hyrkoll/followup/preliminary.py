@@ -30,7 +30,7 @@ from hyrkoll.assignments.models import TimeReportDay, TimeReportStatus
 from hyrkoll.followup.indicators import add_months
 from hyrkoll.followup.models import CostEntry, CostType, SupplierCostEntry
 from hyrkoll.invoicing.models import InvoiceLine, InvoiceStatus
-from hyrkoll.lib.dates import months_between
+from hyrkoll.lib.dates import last_complete_month, month_end, months_between
 
 ZERO = Decimal(0)
 MAX_MONTHS = 12  # a ledger more than a year behind is not "preliminary" any more
@@ -61,19 +61,11 @@ class SupplierDifference:
         return self.ledger_sek - self.hyrkoll_sek
 
 
-def last_complete_month(today: datetime.date) -> datetime.date:
-    return add_months(today.replace(day=1), -1)
-
-
 def ledger_through(region_id: int) -> datetime.date | None:
     """The region's last month with hired cost from its ledger."""
     return CostEntry.objects.filter(region_id=region_id, cost_type=CostType.HIRED).aggregate(
         latest=Max("period")
     )["latest"]
-
-
-def _month_end(month: datetime.date) -> datetime.date:
-    return add_months(month, 1) - datetime.timedelta(days=1)
 
 
 def preliminary_months(region_id: int, today: datetime.date) -> list[PreliminaryMonth]:
@@ -85,7 +77,7 @@ def preliminary_months(region_id: int, today: datetime.date) -> list[Preliminary
         return []
     first = max(add_months(through, 1), add_months(last, -(MAX_MONTHS - 1)))
     months = months_between(first, last)
-    start, end = first, _month_end(last)
+    start, end = first, month_end(last)
     lines = InvoiceLine.objects.filter(
         invoice__region_id=region_id, assignment__isnull=False, date_from__range=(start, end)
     )
@@ -97,9 +89,9 @@ def preliminary_months(region_id: int, today: datetime.date) -> list[Preliminary
         .annotate(total=Sum("amount_sek"))
         .order_by()
     ):
-        invoiced[_as_date(month)] += total
+        invoiced[month] += total
     with_invoice = {
-        (assignment_id, _as_date(month))
+        (assignment_id, month)
         for assignment_id, month in lines.exclude(invoice__status=InvoiceStatus.REJECTED)
         .annotate(month=TruncMonth("date_from"))
         .values_list("assignment_id", "month")
@@ -118,8 +110,8 @@ def preliminary_months(region_id: int, today: datetime.date) -> list[Preliminary
         .annotate(hours=Sum("normal_hours"))
         .order_by()
     ):
-        if (assignment_id, _as_date(month)) not in with_invoice:
-            time[_as_date(month)] += hours * price
+        if (assignment_id, month) not in with_invoice:
+            time[month] += hours * price
     return [
         PreliminaryMonth(month, invoiced.get(month, ZERO), time.get(month, ZERO).quantize(Decimal("0.01")))
         for month in months
@@ -149,14 +141,14 @@ def supplier_differences(region_id: int, through: datetime.date | None = None) -
             invoice__region_id=region_id,
             invoice__status=InvoiceStatus.APPROVED,
             assignment__isnull=False,
-            date_from__range=(first, _month_end(through)),
+            date_from__range=(first, month_end(through)),
         )
         .annotate(month=TruncMonth("date_from"))
         .values_list("month", "invoice__supplier__org_no", "invoice__supplier__name")
         .annotate(total=Sum("amount_sek"))
         .order_by()
     ):
-        hyrkoll[_as_date(month), org_no] += total
+        hyrkoll[month, org_no] += total
         names[org_no] = name
     if ledger:
         names.update(
@@ -164,16 +156,10 @@ def supplier_differences(region_id: int, through: datetime.date | None = None) -
         )
     rows = [
         SupplierDifference(
-            month, org_no, names.get(org_no, ""), ledger.get(key, ZERO), hyrkoll.get(key, ZERO)
+            month, org_no, names.get(org_no, ""), ledger[month, org_no], hyrkoll[month, org_no]
         )
-        for key in set(ledger) | set(hyrkoll)
-        for month, org_no in (key,)
-        if ledger.get(key, ZERO) != hyrkoll.get(key, ZERO)
+        for month, org_no in set(ledger) | set(hyrkoll)
+        if ledger[month, org_no] != hyrkoll[month, org_no]
     ]
     rows.sort(key=lambda row: (-row.difference_sek, row.month, row.org_no))
     return rows
-
-
-def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
-    """TruncMonth gives a datetime on some backends for a DateField's month."""
-    return value.date() if isinstance(value, datetime.datetime) else value

@@ -22,3 +22,13 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
         result.append(current)
         current = shift_months(current, 1)
     return result
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    """The last day of ``month``'s month."""
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def last_complete_month(today: datetime.date) -> datetime.date:
+    """The first day of the month before ``today``'s (the last month that is over)."""
+    return shift_months(today.replace(day=1), -1)

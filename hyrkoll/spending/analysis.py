@@ -23,8 +23,9 @@ from typing import Any
 from django.db.models import F, Q, QuerySet, Sum
 
 from hyrkoll.assignments.models import Assignment, AssignmentStatus
-from hyrkoll.followup.indicators import CENT, Period, add_months, pct
+from hyrkoll.followup.indicators import CENT, Period, pct
 from hyrkoll.invoicing.models import InvoiceLine, InvoiceStatus, LineKind
+from hyrkoll.lib.dates import month_end
 from hyrkoll.organisation.models import Region
 
 ZERO = Decimal(0)
@@ -98,7 +99,7 @@ class Spending:
 
 
 def last_day(period: Period) -> datetime.date:
-    return add_months(period.end, 1) - DAY
+    return month_end(period.end)
 
 
 def approved_lines(region: Region, period: Period) -> QuerySet[InvoiceLine]:

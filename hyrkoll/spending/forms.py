@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hyrkoll.followup.indicators import Period, add_months
+from hyrkoll.lib.dates import last_complete_month
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -42,8 +43,7 @@ def month_field(label: Any) -> forms.DateField:
 def default_period(today: datetime.date | None = None) -> Period:
     """The last 12 complete months before ``today``'s month."""
     today = today or timezone.localdate()
-    last = add_months(today.replace(day=1), -1)
-    return Period.rolling12(last)
+    return Period.rolling12(last_complete_month(today))
 
 
 class PeriodForm(forms.Form):
