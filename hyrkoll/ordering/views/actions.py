@@ -156,13 +156,9 @@ def offer_award(request: HttpRequest, pk: int) -> HttpResponse:
         return award_confirmation(request, offer, AwardForm())
     form = AwardForm(request.POST)
     if form.is_valid() and permissions.is_call_off_unit(request.user, call_off.region_id):
-        ranking = workflow.ranked_offers(call_off)
-        if ranking and ranking[0].pk != offer.pk and not form.cleaned_data["deviation_reason"].strip():
-            form.add_error(
-                "deviation_reason",
-                _("Another offer ranks higher (%(first)s). Give a reason to deviate from the ranking.")
-                % {"first": ranking[0].consultant},
-            )
+        missing = workflow.missing_deviation_reason(offer, form.cleaned_data["deviation_reason"])
+        if missing:
+            form.add_error("deviation_reason", missing)
     if not form.is_valid():
         return award_confirmation(request, offer, form)
     reason = form.cleaned_data["deviation_reason"]

@@ -38,4 +38,4 @@ def award_confirmation(request: HttpRequest, offer: Offer, form: AwardForm) -> H
         "still_to_offer": len(recipients - offered),
         "recipient_count": len(recipients),
     }
-    return render(request, "ordering/award_confirm.html", context, status=200)
+    return render(request, "ordering/award_confirm.html", context)

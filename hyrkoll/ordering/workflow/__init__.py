@@ -34,7 +34,7 @@ from hyrkoll.ordering.workflow import (
     publication,
     status,
 )
-from hyrkoll.ordering.workflow.awarding import award, close_unfilled
+from hyrkoll.ordering.workflow.awarding import award, close_unfilled, missing_deviation_reason
 from hyrkoll.ordering.workflow.decisions import decide, steering_review
 from hyrkoll.ordering.workflow.internal import (
     describe_outcome,
@@ -69,6 +69,7 @@ __all__ = [
     "latest_call_off_end",
     "max_call_off_days",
     "max_call_off_months",
+    "missing_deviation_reason",
     "notify_call_off_filled",
     "notify_call_off_published",
     "off_agreement_figures",

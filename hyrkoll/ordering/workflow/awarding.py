@@ -25,6 +25,17 @@ from hyrkoll.ordering.workflow.offers import ranked_offers
 from hyrkoll.ordering.workflow.status import _event, _move
 
 
+def missing_deviation_reason(offer: Offer, deviation_reason: str, call_off: CallOff | None = None) -> str:
+    """Why the award needs a reason it lacks ("" when it may go ahead): the agreement awards the
+    highest-ranked offer, and another one only with a reason to deviate from the ranking."""
+    ranking = ranked_offers(call_off or offer.call_off)
+    if ranking and ranking[0].pk != offer.pk and not deviation_reason.strip():
+        return _("Another offer ranks higher (%(first)s). Give a reason to deviate from the ranking.") % {
+            "first": ranking[0].consultant
+        }
+    return ""
+
+
 def award(actor: Any, offer: Offer, deviation_reason: str = "") -> Assignment:
     """Award an offer that passed every check, at the agreement price; the others are told.
 
@@ -62,12 +73,9 @@ def _award_checked(actor: Any, offer: Offer, deviation_reason: str) -> Assignmen
             _("%(supplier)s is no longer admitted to the agreement.") % {"supplier": offer.supplier}
         )
     refuse_if_suspended(offer.supplier, today)
-    ranking = ranked_offers(call_off)
-    if ranking and ranking[0].pk != offer.pk and not deviation_reason.strip():
-        raise WorkflowError(
-            _("Another offer ranks higher (%(first)s). Give a reason to deviate from the ranking.")
-            % {"first": ranking[0].consultant}
-        )
+    missing = missing_deviation_reason(offer, deviation_reason, call_off)
+    if missing:
+        raise WorkflowError(missing)
     try:
         price = quote(need.level, need.unit, need.starts_on)
     except NoAgreementPrice as error:
