@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
+from typing import Any
 
 import matplotlib
 
@@ -121,6 +122,15 @@ def bars(
     return _svg(figure, title, description)
 
 
+def _monthly_share_axes(axes: Any, labels: Sequence[str]) -> None:
+    """A share in % from 0 against months, with at most about 12 month labels."""
+    axes.set_ylabel("%")
+    axes.set_ylim(bottom=0)
+    x = list(range(len(labels)))
+    step = max(1, len(labels) // 12)
+    axes.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=45, ha="right")
+
+
 def share_lines(
     labels: Sequence[str],
     series: dict[str, Sequence[Decimal | float | None]],
@@ -141,10 +151,7 @@ def share_lines(
         axes.plot(x, points, styles[index % 4], color=colours[index % 4], linewidth=2, label=name)
     if reference_pct is not None:
         axes.axhline(reference_pct, color=WARN, linewidth=1.5, linestyle=(0, (6, 3)), label=reference_label)
-    axes.set_ylabel("%")
-    axes.set_ylim(bottom=0)
-    step = max(1, len(labels) // 12)
-    axes.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=45, ha="right")
+    _monthly_share_axes(axes, labels)
     axes.legend(frameon=False, loc="best")  # where it hides the fewest points
     return _svg(figure, title, description)
 
@@ -236,10 +243,7 @@ def forecast_band(
     axes.axhline(
         reference_pct, color=WARN, linewidth=1.5, linestyle=(0, (6, 3)), label=labels_text["reference"]
     )
-    axes.set_ylabel("%")
-    axes.set_ylim(bottom=0)
-    step = max(1, len(labels) // 12)
-    axes.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=45, ha="right")
+    _monthly_share_axes(axes, labels)
     axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3)
     figure.subplots_adjust(bottom=0.38)
     return _svg(figure, title, description)
