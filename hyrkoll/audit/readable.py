@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -29,15 +29,13 @@ def _field(model: type[models.Model] | None, key: str) -> models.Field | None:
 
 
 def _text(value: Any) -> str:
-    """A stored time as local time; a date as YYYY-MM-DD; anything else as it is."""
+    """A stored time as local time; anything else (a date is stored as YYYY-MM-DD) as it is."""
     if isinstance(value, str) and "T" in value:
         moment = parse_datetime(value)
         if moment is not None:
             if timezone.is_aware(moment):
                 moment = timezone.localtime(moment)
             return formats.date_format(moment, "Y-m-d H:i")
-    if isinstance(value, str) and len(value) == 10 and parse_date(value) is not None:
-        return value
     return str(value)
 
 
