@@ -32,7 +32,7 @@ def visible_region_codes(user: Any, last_month: datetime.date) -> list[str]:
     if not can_follow_up(user):
         return []
     every = list(Region.objects.order_by("code").values_list("code", flat=True))
-    if user.is_superuser or user.scope == Scope.NATIONAL:
+    if sees_everything(user):
         return every
     published = published_through()
     if published is not None and last_month <= published:
@@ -49,11 +49,9 @@ def sees_everything(user: Any) -> bool:
 def sees_region_detail(user: Any, region_code: str) -> bool:
     """Figures that are not part of the Bemanningstrend (preliminary months, the ledger per
     supplier): the region's own users and the national level only, published or not."""
-    if not can_follow_up(user):
-        return False
-    if user.is_superuser or user.scope == Scope.NATIONAL:
+    if sees_everything(user):
         return True
-    return user.region is not None and user.region.code == region_code
+    return can_follow_up(user) and user.region is not None and user.region.code == region_code
 
 
 def follow_up_scope(user: Any, last_month: datetime.date) -> tuple[list[str] | None, bool]:
@@ -69,7 +67,7 @@ def follow_up_scope(user: Any, last_month: datetime.date) -> tuple[list[str] | N
 def latest_visible_month(user: Any, month: datetime.date, region_code: str | None = None) -> datetime.date:
     """``month`` capped at the last published month, for a region's user looking at the nation
     (``region_code`` None) or at another region; unchanged otherwise or when nothing is published."""
-    if user.is_superuser or user.scope == Scope.NATIONAL:
+    if sees_everything(user):
         return month
     if region_code is not None and user.region is not None and region_code == user.region.code:
         return month
