@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from hyrkoll.followup.indicators import CENT
+from hyrkoll.lib import numbers
 from hyrkoll.lib.spreadsheet_safety import csv_cell, neutralise_formula, xlsx_cell
 
 MISSING = "–"  # shown for "no figure" (e.g. a share without own cost)
@@ -57,17 +57,12 @@ EXCEL_FORMATS = {
 
 def number(value: Decimal | int | float, decimals: int) -> str:
     """Grouped and rounded in the active language: "1 234 567" and "2,45" in Swedish."""
-    exponent = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(str(value)).quantize(exponent, ROUND_HALF_UP)
-    return formats.number_format(rounded, decimals, force_grouping=True)
+    return numbers.number(value, decimals)
 
 
 def signed(value: Decimal | int | float, decimals: int) -> str:
     """With a sign: "+1,20", "−0,35" (a real minus sign), "0,00"."""
-    text = number(abs(Decimal(str(value))), decimals)
-    if Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP) == 0:
-        return text
-    return f"+{text}" if value > 0 else f"\u2212{text}"
+    return numbers.number(value, decimals, signed=True)
 
 
 def display(value: Any, kind: str) -> str:

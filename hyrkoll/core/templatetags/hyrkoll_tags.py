@@ -5,6 +5,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext
 
+from hyrkoll.lib import numbers
+
 register = template.Library()
 
 
@@ -25,3 +27,30 @@ def person_name(user: Any) -> str:
     if user is None:
         return gettext("system")
     return user.get_full_name() or user.username
+
+
+# --- numbers: one formatter (hyrkoll.lib.numbers) for pages, charts and files ---------------------
+
+
+@register.filter
+def number(value: Any, decimals: int = 0) -> str:
+    """``{{ hours|number:1 }}`` → ``1 234,5`` in Swedish (rounded half up; ``–`` if missing)."""
+    return numbers.number(value, int(decimals))
+
+
+@register.filter
+def sek(value: Any, decimals: int = 0) -> str:
+    """``{{ total|sek }}`` → ``12 345 kr``; ``{{ total|sek:2 }}`` with öre."""
+    return numbers.sek(value, int(decimals))
+
+
+@register.filter
+def sek_per_hour(value: Any, decimals: int = 2) -> str:
+    """``{{ price|sek_per_hour }}`` → ``616,00 kr/tim``."""
+    return numbers.sek_per_hour(value, int(decimals))
+
+
+@register.filter
+def percent(value: Any, decimals: int = 1) -> str:
+    """``{{ share|percent }}`` → ``2,1 %`` (the value is in per cent)."""
+    return numbers.percent(value, int(decimals))
