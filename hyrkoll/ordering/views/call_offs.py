@@ -8,7 +8,10 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hyrkoll.agreement.models import Competence, Supplier
+from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter, region_filter
 from hyrkoll.ordering.models import CallOff, CallOffStatus, OfferStatus
 from hyrkoll.ordering.queues import CALL_OFF_QUEUES, call_off_queue, sees_whole_region
 from hyrkoll.ordering.views.common import paginate
@@ -37,9 +40,6 @@ def call_off_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not sees_whole_region(user):
         raise PermissionDenied
-    status = request.GET.get("status", "")
-    if status not in CallOffStatus.values:
-        status = ""
     queue_key = request.GET.get("queue", "")
     queue = call_off_queue(user, queue_key) if queue_key in ("deadline", "assess") else None
     if queue is not None:
@@ -47,17 +47,40 @@ def call_off_list(request: HttpRequest) -> HttpResponse:
     else:
         queue_key = ""
         call_offs = CallOff.objects.visible_to(user).order_by(OPEN_FIRST, "response_deadline", "-pk")
-    if status:
-        call_offs = call_offs.filter(status=status)
     call_offs = with_offer_counts(
         call_offs.select_related("need__unit", "need__competence", "region", "sub_area")
     )
-    page, query = paginate(request, call_offs)
+    listing = Listing(
+        request,
+        call_offs,
+        sorts={
+            "reference": "pk",
+            "unit": "need__unit__name",
+            "competence": "need__competence__name",
+            "status": "status",
+            "deadline": "response_deadline",
+            "offers": "offer_count",
+            "passing": "passing_count",
+        },
+        filters=[
+            ChoiceFilter("status", _("Status"), "status", CallOffStatus.choices),
+            region_filter(user),
+            ModelFilter(
+                "supplier",
+                _("Offer from supplier"),
+                "offers__supplier",
+                Supplier.objects.order_by("name"),
+                multi_valued=True,
+            ),
+            ModelFilter("competence", _("Competence"), "need__competence", Competence.objects.all()),
+            PeriodFilter(_("Period"), "need__starts_on", "need__ends_on"),
+        ],
+    )
+    page, query = paginate(request, listing.rows)
     context = {
         "page": page,
         "query": query,
-        "status": status,
-        "statuses": CallOffStatus.choices,
+        "listing": listing,
         "queue_key": queue_key,
         "queue_label": CALL_OFF_QUEUES[queue_key][0] if queue_key else "",
         "now": timezone.now(),

@@ -13,7 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hyrkoll.agreement.models import Competence, Profession
 from hyrkoll.agreement.pricing import NoAgreementPrice, quote
+from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter, region_filter
 from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import (
     AttemptForm,
@@ -51,32 +53,51 @@ CANCELLABLE = (
 )
 
 
+def need_listing(request: HttpRequest, needs: Any) -> Listing:
+    """The needs list's sorts and filters (status, region for the national level, profession,
+    competence, period) on top of the needs the user may see."""
+    user = request.user
+    return Listing(
+        request,
+        needs,
+        sorts={
+            "reference": "pk",
+            "unit": "unit__name",
+            "competence": "competence__name",
+            "period": ("starts_on", "ends_on"),
+            "status": "status",
+            "cost": "estimated_cost_sek",
+            "since": ("status_changed_at", "created_at"),
+        },
+        filters=[
+            ChoiceFilter("status", _("Status"), "status", NeedStatus.choices),
+            region_filter(user),
+            ModelFilter("profession", _("Profession"), "profession", Profession.objects.order_by("name")),
+            ModelFilter("competence", _("Competence"), "competence", Competence.objects.all()),
+            PeriodFilter(_("Period"), "starts_on", "ends_on"),
+        ],
+    )
+
+
 @login_required
 def need_list(request: HttpRequest) -> HttpResponse:
-    """The needs the user follows, filtered by status or by one of the user's work queues."""
+    """The needs the user follows, filtered, sorted or narrowed to one of the user's work queues."""
     user = request.user
     if permissions.is_supplier_user(user):
         return redirect("ordering:supplier_call_offs")
-    status = request.GET.get("status", "")
-    if status not in NeedStatus.values:
-        status = ""
     queue_key = request.GET.get("queue", "")
     queue = need_queue(user, queue_key) if queue_key else None
     if queue is not None:
         needs = queue
-        if status:
-            needs = needs.filter(status=status)
     else:
         queue_key = ""
         needs = needs_visible_to(user)
-        needs = needs.filter(status=status).order_by("status_changed_at", "pk") if status else needs
-    needs = needs.select_related("unit", "competence", "created_by", "call_off")
-    page, query = paginate(request, needs)
+    listing = need_listing(request, needs.select_related("unit", "competence", "created_by", "call_off"))
+    page, query = paginate(request, listing.rows)
     context = {
         "page": page,
         "query": query,
-        "status": status,
-        "statuses": NeedStatus.choices,
+        "listing": listing,
         "queue_key": queue_key,
         "queue_label": NEED_QUEUES[queue_key][0] if queue_key else "",
         "can_create": is_orderer(user),

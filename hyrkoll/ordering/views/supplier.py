@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hyrkoll.agreement.models import Competence
+from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter
 from hyrkoll.lib.personal_numbers import keyed_hash
 from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import OfferForm, add_validation_error
@@ -25,6 +27,7 @@ from hyrkoll.ordering.models import CallOff, CallOffStatus, Offer, OfferCheck
 from hyrkoll.ordering.queues import CALL_OFF_QUEUES, call_off_queue, needs_visible_to
 from hyrkoll.ordering.views.call_offs import OPEN_FIRST
 from hyrkoll.ordering.views.common import paginate
+from hyrkoll.organisation.models import Region
 
 
 def _require_supplier(request: HttpRequest) -> None:
@@ -58,10 +61,30 @@ def supplier_call_off_list(request: HttpRequest) -> HttpResponse:
     call_offs = call_offs.annotate(
         own_offers=Count("offers", filter=Q(offers__supplier_id=user.supplier_id), distinct=True)
     )
-    page, query = paginate(request, call_offs)
+    listing = Listing(
+        request,
+        call_offs,
+        sorts={
+            "reference": "pk",
+            "competence": "need__competence__name",
+            "region": ("region__name", "need__unit__municipality__name"),
+            "period": ("need__starts_on", "need__ends_on"),
+            "status": "status",
+            "deadline": "response_deadline",
+            "own_offers": "own_offers",
+        },
+        filters=[
+            ChoiceFilter("status", _("Status"), "status", CallOffStatus.choices),
+            ModelFilter("region", _("Region"), "region", Region.objects.order_by("name")),
+            ModelFilter("competence", _("Competence"), "need__competence", Competence.objects.all()),
+            PeriodFilter(_("Period"), "need__starts_on", "need__ends_on"),
+        ],
+    )
+    page, query = paginate(request, listing.rows)
     context = {
         "page": page,
         "query": query,
+        "listing": listing,
         "queue_key": queue_key,
         "queue_label": CALL_OFF_QUEUES[queue_key][0] if queue_key else "",
         "now": timezone.now(),
