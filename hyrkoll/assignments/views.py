@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hyrkoll.agreement.models import Competence, Supplier
 from hyrkoll.assignments import permissions, services, tables
 from hyrkoll.assignments.forms import CancelForm, DecideForm, ExtendForm, TimeReportForm
 from hyrkoll.assignments.models import (
@@ -29,9 +30,11 @@ from hyrkoll.assignments.models import (
     TimeReportStatus,
 )
 from hyrkoll.governance import exports
+from hyrkoll.lib.listing import ChoiceFilter, Filter, Listing, ModelFilter, PeriodFilter, region_filter
 from hyrkoll.lib.spreadsheet_safety import csv_cell, neutralise_formula
 from hyrkoll.ordering.permissions import is_supplier_user
 from hyrkoll.ordering.views.common import form_error_messages, paginate, run_step
+from hyrkoll.organisation.models import Region
 
 
 def _assignments(request: HttpRequest) -> QuerySet[Assignment]:
@@ -68,19 +71,48 @@ def _back(pk: int) -> HttpResponseRedirect:
     return redirect("assignments:detail", pk=pk)
 
 
+ASSIGNMENT_SORTS = {
+    "number": "pk",
+    "consultant": ("consultant__last_name", "consultant__first_name"),
+    "supplier": "supplier__name",
+    "region": ("region__name", "unit__name"),
+    "unit": "unit__name",
+    "period": ("starts_on", "ends_on"),
+    "price": "hourly_price_sek",
+    "status": "status",
+}
+
+
+def _listing(request: HttpRequest, *, for_supplier: bool) -> Listing:
+    """The assignments the user may see, filtered and sorted by the query string (the page and
+    its downloads alike): status, period, competence, and the supplier for a region or the
+    region for a supplier and the national level."""
+    user = request.user
+    rows = _assignments(request).order_by("-starts_on", "pk")
+    filters: list[Filter | None] = [
+        ChoiceFilter("status", _("Status"), "status", AssignmentStatus.choices),
+        ModelFilter("region", _("Region"), "region", Region.objects.order_by("name"))
+        if for_supplier
+        else region_filter(user),
+        None
+        if for_supplier
+        else ModelFilter("supplier", _("Supplier"), "supplier", Supplier.objects.order_by("name")),
+        ModelFilter("competence", _("Competence"), "call_off__need__competence", Competence.objects.all()),
+        PeriodFilter(_("Period"), "starts_on", "ends_on"),
+    ]
+    return Listing(request, rows, sorts=ASSIGNMENT_SORTS, filters=filters)
+
+
 @login_required
 def assignment_list(request: HttpRequest) -> HttpResponse:
     if is_supplier_user(request.user):
         return redirect("assignments:supplier_list")
-    rows = _assignments(request).order_by("-starts_on", "pk")
-    status = request.GET.get("status", "")
-    if status in AssignmentStatus.values:
-        rows = rows.filter(status=status)
-    export = _export(request, rows)
+    listing = _listing(request, for_supplier=False)
+    export = _export(request, listing.rows)
     if export is not None:
         return export
-    page, query = paginate(request, rows)
-    context = {"page": page, "query": query, "status": status, "statuses": AssignmentStatus.choices}
+    page, query = paginate(request, listing.rows)
+    context = {"page": page, "query": query, "listing": listing}
     return render(request, "assignments/assignment_list.html", context)
 
 
@@ -256,12 +288,13 @@ def _require_supplier(request: HttpRequest) -> None:
 @login_required
 def supplier_list(request: HttpRequest) -> HttpResponse:
     _require_supplier(request)
-    rows = _assignments(request).order_by("-starts_on", "pk")
-    export = _export(request, rows)
+    listing = _listing(request, for_supplier=True)
+    export = _export(request, listing.rows)
     if export is not None:
         return export
-    page, query = paginate(request, rows)
-    return render(request, "assignments/supplier_list.html", {"page": page, "query": query})
+    page, query = paginate(request, listing.rows)
+    context = {"page": page, "query": query, "listing": listing}
+    return render(request, "assignments/supplier_list.html", context)
 
 
 def _week_form_page(
