@@ -134,7 +134,7 @@ def download_links(parameters: dict[str, str], table: str) -> list[tuple[str, st
 
 
 def _safe(svg: str) -> SafeString:
-    # Our own matplotlib output: text is escaped by matplotlib, titles by charts._svg.
+    # Our own matplotlib output: text is escaped by matplotlib, titles by charts.render_svg.
     return mark_safe(svg)  # noqa: S308
 
 
@@ -157,17 +157,17 @@ def yearly_chart(data: dict[str, Any], table: Table) -> SafeString:
 
 def rolling12_chart(data: dict[str, Any], table: Table, where: str, *, with_target: bool) -> SafeString:
     points = data["rolling12"]
-    series: dict[str, list[Any]] = {where: [point["share_pct"] for point in points]}
-    if with_target and any(point.get("target_pct") is not None for point in points):
-        series[_("The region's target")] = [point.get("target_pct") for point in points]
+    target = [point.get("target_pct") for point in points] if with_target else None
     return _safe(
         charts.share_lines(
             [f"{point['month']:%Y-%m}" for point in points],
-            series,
+            {where: [point["share_pct"] for point in points]},
             title=table.caption,
             description=_description(table),
             reference_pct=float(NATIONAL_TARGET_PCT),
             reference_label=_("The 2 % indicator"),
+            target=target,
+            target_label=_("The region's target"),
         )
     )
 
@@ -213,16 +213,24 @@ def costs_chart(figures: dict[str, Any], table: Table) -> SafeString:
 
 
 def metrics_chart(metrics: list[dict[str, Any]], table: Table) -> SafeString | str:
-    shown = [metric for metric in metrics if metric["unit"] == "pct"]
-    if not any(point["value"] is not None for metric in shown for point in metric["series"]):
+    """Small multiples: one panel per measure with any value (FTE, turnover, sick leave, continuity,
+    the hired FTE share), each on a scale of its own."""
+    shown = [metric for metric in metrics if any(point["value"] is not None for point in metric["series"])]
+    if not shown:
         return ""
     return _safe(
-        charts.share_lines(
+        charts.small_multiples(
             [f"{point['month']:%Y-%m}" for point in shown[0]["series"]],
-            {metric["label"]: [point["value"] for point in metric["series"]] for metric in shown},
+            [
+                charts.Measure(
+                    metric["label"],
+                    [point["value"] for point in metric["series"]],
+                    percent=metric["unit"] == "pct",
+                )
+                for metric in shown
+            ],
             title=table.caption,
             description=_description(table),
-            reference_pct=None,
         )
     )
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-import matplotlib
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -23,10 +22,6 @@ LABEL_LENGTH = 38
 
 def _short(label: str) -> str:
     return label if len(label) <= LABEL_LENGTH else label[: LABEL_LENGTH - 1].rstrip() + "…"
-
-
-def _grouped(value: float, _position: object = None) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f")
 
 
 def horizontal_bars(
@@ -45,11 +40,10 @@ def horizontal_bars(
     axes.set_yticks(y, [_short(label) for label in labels])
     axes.invert_yaxis()
     axes.set_xlabel(axis_label)
-    if reference is None:
-        axes.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_grouped))
-    else:
+    axes.xaxis.set_major_formatter(base.Ticks())  # 1 234 and 0,5 in the active language
+    if reference is not None:
         axes.axvline(reference, color=base.WARN, linewidth=1.5, linestyle=(0, (6, 3)))
-    return base._svg(figure, title, description)
+    return base.render_svg(figure, title, description)
 
 
 def _sek(values: Sequence[Decimal]) -> tuple[list[Decimal], str]:
