@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,10 +25,11 @@ from hyrkoll.agreement.models import Supplier
 from hyrkoll.audit.services import history
 from hyrkoll.compliance import permissions, services
 from hyrkoll.compliance.forms import DeviationForm, ReasonForm, SuspensionForm
-from hyrkoll.compliance.models import SupplierDeviation, Suspension
+from hyrkoll.compliance.models import DeviationKind, SupplierDeviation, Suspension
 from hyrkoll.compliance.views_common import run_form_step
 from hyrkoll.governance import exports
 from hyrkoll.governance.exports import INT, Column, Table
+from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, OptionFilter, PeriodFilter, region_filter
 from hyrkoll.ordering.views.common import form_error_messages, run_step
 from hyrkoll.organisation.models import Region
 
@@ -101,6 +102,40 @@ def deviation_table(rows: list[SupplierDeviation]) -> Table:
     )
 
 
+def _deviation_listing(request: HttpRequest) -> Listing:
+    """The recorded deviations (the list and its download): region (national level) and supplier
+    as for the counts, plus kind, counting or withdrawn and period; sortable."""
+    user: Any = request.user
+    suppliers = Supplier.objects.order_by("name")
+    return Listing(
+        request,
+        _deviations(request).order_by("-occurred_on", "-pk"),
+        sorts={
+            "date": "occurred_on",
+            "supplier": "supplier__name",
+            "region": "region__code",
+            "kind": "kind",
+            "status": "withdrawn_at",
+        },
+        filters=[
+            region_filter(user, by_code=True),
+            ModelFilter("supplier", _("Supplier"), "supplier", suppliers)
+            if permissions.can_read_region_data(user)
+            else None,
+            ChoiceFilter("kind", _("Kind"), "kind", DeviationKind.choices),
+            OptionFilter(
+                "state",
+                _("Status"),
+                {
+                    "counts": (_("Counts"), Q(withdrawn_at__isnull=True)),
+                    "withdrawn": (_("Withdrawn"), Q(withdrawn_at__isnull=False)),
+                },
+            ),
+            PeriodFilter(_("Date"), "occurred_on"),
+        ],
+    )
+
+
 @login_required
 def deviation_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -120,7 +155,8 @@ def deviation_list(request: HttpRequest) -> HttpResponse:
         else []
     )
     limit = services.deviations_before_penalty(today)
-    rows = list(deviations.order_by("-occurred_on", "-pk")[:500])
+    listing = _deviation_listing(request)
+    rows = list(listing.rows[:500])
     tables = [count_table(per_region, _("Deviations per supplier and region"), per_region=True)]
     if national:
         tables.append(count_table(national, _("Deviations per supplier, all regions"), per_region=False))
@@ -134,9 +170,7 @@ def deviation_list(request: HttpRequest) -> HttpResponse:
         "window_start": start,
         "today": today,
         "region": region,
-        "regions": Region.objects.order_by("code") if permissions.is_national(user) else [],
-        "suppliers": Supplier.objects.order_by("name") if permissions.can_read_region_data(user) else [],
-        "supplier_id": int(supplier_id) if supplier_id.isdigit() else None,
+        "listing": listing,
         "may_record": permissions.is_region_user(user)
         and permissions.can_record_deviation(user, user.region_id),
     }

@@ -24,6 +24,7 @@ from hyrkoll.compliance.views_common import require_region_or_nation, run_form_s
 from hyrkoll.followup.exports import SEK
 from hyrkoll.governance import exports
 from hyrkoll.governance.exports import INT, Column, Table
+from hyrkoll.lib.listing import BooleanFilter, Listing, PeriodFilter, TextFilter
 from hyrkoll.organisation.models import Region
 
 
@@ -140,6 +141,32 @@ def purchase_list(request: HttpRequest) -> HttpResponse:
     if region is None:
         # The national overview lists the regions with something to show.
         figures = [(r, f) for r, f in figures if f.count or f.pending_sek]
+    # The year's figures count every purchase; the list (and its download) can be narrowed and sorted.
+    listing = Listing(
+        request,
+        purchases,
+        sorts={
+            "supplier": "supplier_name",
+            "region": "region__code",
+            "dispensation": "need_id",
+            "period": ("starts_on", "ends_on"),
+            "price": "hourly_price_sek",
+            "total": "total_sek",
+            "premium": "premium_sek",
+        },
+        filters=[
+            BooleanFilter(
+                "dispensation",
+                _("Dispensation"),
+                "need__isnull",
+                yes_label=_("Without dispensation"),
+                no_label=_("With dispensation"),
+            ),
+            TextFilter("supplier", _("Supplier"), ["supplier_name", "supplier_org_no"]),
+            PeriodFilter(_("Period"), "starts_on", "ends_on"),
+        ],
+    )
+    rows = list(listing.rows)
     tables = [year_table(figures, year), purchase_table(rows)]
     fmt = exports.requested_format(request)
     if fmt:
@@ -152,6 +179,7 @@ def purchase_list(request: HttpRequest) -> HttpResponse:
         "own": figures[0][1] if region is not None and figures else None,
         "tables": tables[:1],
         "purchases": rows,
+        "listing": listing,
         "may_register": permissions.may_register_purchases(user),
         "pending": list(services.eligible_needs(region.pk)) if region is not None else [],
     }

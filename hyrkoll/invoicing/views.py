@@ -18,14 +18,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hyrkoll.agreement.models import Supplier
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.governance import exports
 from hyrkoll.invoicing import permissions, services, tables
 from hyrkoll.invoicing.forms import DecideForm, ImportForm, PortalInvoiceForm, ReasonForm
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation, InvoiceLine, InvoiceSource, InvoiceStatus
 from hyrkoll.invoicing.parsing import parse_number
+from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, OptionFilter, PeriodFilter, region_filter
 from hyrkoll.ordering.permissions import is_supplier_user
 from hyrkoll.ordering.views.common import paginate, run_step
+from hyrkoll.organisation.models import Region
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -38,21 +41,51 @@ def _invoices(request: HttpRequest) -> QuerySet[Invoice]:
     )
 
 
-def _filtered(request: HttpRequest) -> tuple[QuerySet[Invoice], dict[str, str]]:
+def _listing(request: HttpRequest) -> Listing:
+    """The invoices the user may see, filtered and sorted by the query string (page and downloads)."""
+    user = request.user
     rows = _invoices(request).order_by("-received_at", "-pk")
-    filters = {"status": request.GET.get("status", ""), "deviations": request.GET.get("deviations", "")}
-    if filters["status"] in InvoiceStatus.values:
-        rows = rows.filter(status=filters["status"])
-    if filters["deviations"] == "open":
-        rows = rows.filter(open_count__gt=0)
-    elif filters["deviations"] == "none":
-        rows = rows.filter(open_count=0)
-    return rows, filters
+    supplier = (
+        None
+        if is_supplier_user(user)
+        else ModelFilter("supplier", _("Supplier"), "supplier", Supplier.objects.order_by("name"))
+    )
+    return Listing(
+        request,
+        rows,
+        sorts={
+            "number": "number",
+            "supplier": "supplier__name",
+            "region": "region__name",
+            "date": "invoice_date",
+            "status": "status",
+            "invoiced": "invoiced_sek",
+            "expected": "expected_sek",
+            "open": "open_count",
+        },
+        filters=[
+            ChoiceFilter("status", _("Status"), "status", InvoiceStatus.choices),
+            OptionFilter(
+                "deviations",
+                _("Deviations"),
+                {
+                    "open": (_("With open deviations"), Q(open_count__gt=0)),
+                    "none": (_("Without open deviations"), Q(open_count=0)),
+                },
+            ),
+            ModelFilter("region", _("Region"), "region", Region.objects.order_by("name"))
+            if is_supplier_user(user)
+            else region_filter(user),
+            supplier,
+            PeriodFilter(_("Invoice date"), "invoice_date"),
+        ],
+    )
 
 
 @login_required
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    rows, filters = _filtered(request)
+    listing = _listing(request)
+    rows = listing.rows
     fmt = exports.requested_format(request)
     if fmt:
         if request.GET.get("table") == "lines":
@@ -75,8 +108,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "page": page,
         "query": query,
-        "filters": filters,
-        "statuses": InvoiceStatus.choices,
+        "listing": listing,
         "may_import": user.region_id is not None and permissions.can_import(user, user.region_id),
         "may_submit": permissions.can_submit(user),
         "totals": _totals(rows),

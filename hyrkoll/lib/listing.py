@@ -93,10 +93,15 @@ class ModelFilter(Filter):
     queryset: QuerySet
     blank_label: Any = _("All")
     multi_valued: bool = False  # ``field`` crosses a to-many relation: match by id, no duplicates
+    to_field_name: str | None = None  # the value in the URL, if not the id (a region's code)
 
     def fields(self) -> dict[str, forms.Field]:
         field = forms.ModelChoiceField(
-            label=self.label, queryset=self.queryset, required=False, empty_label=self.blank_label
+            label=self.label,
+            queryset=self.queryset,
+            required=False,
+            empty_label=self.blank_label,
+            to_field_name=self.to_field_name,
         )
         return {self.name: field}
 
@@ -109,6 +114,24 @@ class ModelFilter(Filter):
             matching = rows.model._default_manager.filter(**{self.field: value.pk}).values("pk")
             return rows.filter(pk__in=matching)
         return rows.filter(**{self.field: value.pk})
+
+
+@dataclass
+class OptionFilter(Filter):
+    """``?<name>=<option>`` where each option is a condition (``{"open": (_("With open ..."),
+    Q(open_count__gt=0))}``)."""
+
+    name: str
+    label: Any
+    options: Mapping[str, tuple[Any, Q]]
+
+    def fields(self) -> dict[str, forms.Field]:
+        choices = [("", _("All")), *((value, label) for value, (label, _q) in self.options.items())]
+        return {self.name: forms.ChoiceField(label=self.label, choices=choices, required=False)}
+
+    def apply(self, rows: QuerySet, values: Mapping[str, Any]) -> QuerySet:
+        option = self.options.get(values.get(self.name) or "")
+        return rows.filter(option[1]) if option is not None else rows
 
 
 @dataclass
@@ -223,7 +246,8 @@ class Listing:
     ) -> None:
         self.params: QueryDict = request.GET
         self.sorts = {
-            key: (fields,) if isinstance(fields, str) else tuple(fields) for key, fields in (sorts or {}).items()
+            key: (fields,) if isinstance(fields, str) else tuple(fields)
+            for key, fields in (sorts or {}).items()
         }
         self.filters = [each for each in filters if each is not None]
         self.form = FilterForm(self.params if self._has_filter_params() else None)
@@ -298,11 +322,13 @@ def query_without_page(params: QueryDict) -> str:
     return kept.urlencode()
 
 
-def region_filter(user: Any, field: str = "region") -> ModelFilter | None:
+def region_filter(user: Any, field: str = "region", *, by_code: bool = False) -> ModelFilter | None:
     """The region filter for a user who sees several regions (the national level); ``None`` –
-    no filter – for a region user, who sees one region only."""
+    no filter – for a region user, who sees one region only. ``by_code``: ``?region=14`` (the
+    county code, as the compliance pages have it) instead of the id."""
     from hyrkoll.organisation.models import Region
 
     if not (user.is_superuser or getattr(user, "is_national", False)):
         return None
-    return ModelFilter("region", _("Region"), field, Region.objects.order_by("name"))
+    regions = Region.objects.order_by("code" if by_code else "name")
+    return ModelFilter("region", _("Region"), field, regions, to_field_name="code" if by_code else None)

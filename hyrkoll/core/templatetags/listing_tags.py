@@ -39,13 +39,14 @@ def page_query(context: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def hidden_params(context: Any, form: Any) -> SafeString:
+def hidden_params(context: Any, form: Any, shown_elsewhere: str = "") -> SafeString:
     """Hidden inputs for the query parameters the filter form does not show itself (the sort, a
-    work queue), so that filtering keeps them; the page is dropped (the filter starts at page 1)."""
+    work queue), so that filtering keeps them; the page is dropped (the filter starts at page 1).
+    ``shown_elsewhere``: space-separated names of the page's own extra fields in the form."""
     request = context.get("request")
     if request is None:
         return SafeString("")
-    shown = set(form.fields) | {"page"}
+    shown = set(form.fields) | {"page"} | set(shown_elsewhere.split())
     inputs = [
         format_html('<input type="hidden" name="{}" value="{}">', name, value)
         for name, values in request.GET.lists()
