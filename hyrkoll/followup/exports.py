@@ -13,14 +13,15 @@ import csv
 import datetime
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from hyrkoll.followup.indicators import CENT
 from hyrkoll.lib import numbers
 from hyrkoll.lib.spreadsheet_safety import csv_cell, neutralise_formula, xlsx_cell
 
@@ -89,11 +90,14 @@ def display(value: Any, kind: str) -> str:
 
 
 def plain(value: Any, kind: str) -> str:
-    """A value as the CSV has it: numbers with a point and two decimals, months as YYYY-MM."""
+    """A value as the CSV has it: numbers ungrouped with the language's decimal sign and two
+    decimals ("1234,50" in Swedish, so that Swedish Excel reads a number), months as YYYY-MM."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return str(value.quantize(CENT, ROUND_HALF_UP))
+        return numbers.csv_number(value, 2)
+    if isinstance(value, float):
+        return numbers.csv_number(value)
     if kind == MONTH:
         return f"{value:%Y-%m}"
     if kind == YESNO:
@@ -360,16 +364,28 @@ def metrics_table(metrics: list[dict[str, Any]], where: str) -> Table:
 # --- files ---------------------------------------------------------------------------------------------------
 
 
-def filename(*parts: str) -> str:
-    """``hyrkoll-regions-2025-06`` – ASCII letters, digits and dashes only."""
-    return re.sub(r"[^A-Za-z0-9-]+", "-", "-".join(("hyrkoll", *[part for part in parts if part]))).strip("-")
+def filename(*parts: Any) -> str:
+    """``hyrkoll-regioner-2025-06`` from translated words: ASCII letters, digits and dashes only
+    (å, ä, ö become a, a, o), at most 100 characters – every browser and file system takes it."""
+    text = "-".join(("hyrkoll", *[str(part) for part in parts if part]))
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9-]+", "-", ascii_text.lower()).strip("-")[:100].rstrip("-")
+
+
+def attachment(content: bytes, content_type: str, stem: str, extension: str) -> HttpResponse:
+    """A download response for ``<stem>.<extension>``."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
+    return response
 
 
 def to_csv(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark (so that Excel reads å, ä, ö), comma-separated, a header row;
-    text that a spreadsheet would run as a formula is neutralised (``lib.spreadsheet_safety``)."""
+    """UTF-8 with a byte-order mark (so that Excel reads å, ä, ö), a header row, in the active
+    language's spreadsheet convention: in Swedish ``;`` between columns and a decimal comma, as
+    Swedish Excel opens it in columns (``lib.numbers.csv_delimiter``); text that a spreadsheet
+    would run as a formula is neutralised (``lib.spreadsheet_safety``)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=numbers.csv_delimiter(), lineterminator="\r\n")
     writer.writerow([neutralise_formula(str(column.label)) for column in table.columns])
     for row in table.all_rows:
         writer.writerow(

@@ -56,7 +56,8 @@ def dashboard_table(request: HttpRequest, name: str) -> tuple[Table, str]:
                 tables |= outlook.region_tables(entity, region.name, data["rolling12"], data["targets"])
     if name not in tables:
         raise Http404
-    return tables[name], exports.filename(name, code or "", f"{month:%Y-%m}")
+    stem = exports.filename(tables[name].caption)  # the caption names the table in the user's language
+    return tables[name], stem if f"{month:%Y-%m}" in stem else f"{stem}-{month:%Y-%m}"
 
 
 @login_required
@@ -77,6 +78,4 @@ def download(request: HttpRequest) -> HttpResponse:
     except BadParameter as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table], title=table.caption)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return exports.attachment(content, CONTENT_TYPES[fmt], stem, fmt)

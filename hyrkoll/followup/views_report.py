@@ -210,7 +210,7 @@ def report_table(request: HttpRequest, name: str) -> tuple[Table, str]:
     _data, tables = report_for(request, period, links=False)
     if name not in tables:
         raise Http404
-    return tables[name], exports.filename("bemanningstrend", name, *parameters.values())
+    return tables[name], exports.filename("bemanningstrend", tables[name].caption)
 
 
 def _bad_request(error: BadParameter) -> HttpResponse:

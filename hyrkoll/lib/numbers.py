@@ -61,3 +61,24 @@ def percent(value: Any, decimals: int = 1, *, signed: bool = False) -> str:
     """A percentage (the value is already in per cent): ``2,1 %``, ``+3,0 %`` when ``signed``."""
     text = number(value, decimals, signed=signed)
     return text if text == DASH else f"{text}\xa0%"
+
+
+# --- CSV files as the user's spreadsheet opens them --------------------------------------------------------
+
+
+def csv_delimiter() -> str:
+    """Swedish Excel (and LibreOffice in Swedish) reads ``;`` as the column separator, because the
+    comma is the decimal sign; in English the comma separates and the point is the decimal sign."""
+    return ";" if formats.get_format("DECIMAL_SEPARATOR") == "," else ","
+
+
+def csv_number(value: Any, decimals: int | None = None) -> str:
+    """A number as a CSV cell that the spreadsheet reads as a number: no thousands grouping, the
+    active language's decimal sign (``1234,50`` in Swedish); ``decimals`` rounds half up."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    if decimals is not None:
+        amount = amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{amount:f}"
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))

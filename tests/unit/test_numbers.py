@@ -53,3 +53,21 @@ def test_template_filters(swedish):
         "{% load hyrkoll_tags %}{{ a|sek }} {{ p|sek_per_hour }} {{ s|percent }} {{ h|number:1 }}"
     ).render(Context({"a": 1000, "p": "616", "s": 2.05, "h": None}))
     assert html == f"1{NBSP}000 kr 616,00 kr/tim 2,1{NBSP}% –"
+
+
+def test_csv_cells_follow_the_spreadsheet_convention_of_the_language(swedish):
+    assert numbers.csv_delimiter() == ";"
+    assert numbers.csv_number(Decimal("1234567.455"), 2) == "1234567,46"  # no grouping: Excel reads a number
+    assert numbers.csv_number(None) == ""
+    with translation.override("en"):
+        assert numbers.csv_delimiter() == ","
+        assert numbers.csv_number(Decimal("-10.2")) == "-10.2"
+
+
+def test_download_file_names_are_ascii_from_translated_words():
+    from hyrkoll.followup.exports import filename
+
+    assert filename("Kostnad för inhyrd personal, Västra Götaland", "2025-06") == (
+        "hyrkoll-kostnad-for-inhyrd-personal-vastra-gotaland-2025-06"
+    )
+    assert len(filename("x" * 300)) == 100

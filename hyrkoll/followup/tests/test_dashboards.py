@@ -272,7 +272,11 @@ def download(client: Client, **parameters: str) -> Any:
 def test_csv_download_of_the_regions_table(coordinator: Client) -> None:
     response = download(coordinator, table="regions", format="csv", month="2025-06")
     assert response.status_code == 200
-    assert 'filename="hyrkoll-regions-2025-06.csv"' in response["Content-Disposition"]
+    # named after the table's caption, in the user's language
+    assert (
+        'filename="hyrkoll-hired-staff-cost-per-region-2024-07-2025-06.csv"'
+        in response["Content-Disposition"]
+    )
     rows = read_csv(response)
     assert rows[0][:5] == ["Region", "Hired (SEK)", "Change, hired (%)", "Own (SEK)", "Share (%)"]
     regions = rows_by_first(rows)
@@ -286,6 +290,21 @@ def test_csv_download_of_the_regions_table(coordinator: Client) -> None:
     assert regions["Region Stockholm"][4] == "1.00"
     assert regions["Whole country"][1] == "756000.00" and regions["Whole country"][4] == "2.10"
     assert regions["Region Norrbotten"][1:5] == ["0.00", "", "0.00", ""]  # no data: empty, not 0 %
+
+
+def test_csv_download_in_swedish_opens_in_swedish_excel(coordinator: Client) -> None:
+    """In Swedish: semicolons between columns, decimal commas, a Swedish file name (å/ä/ö folded)."""
+    coordinator.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    response = download(coordinator, table="regions", format="csv", month="2025-06")
+    assert (
+        'filename="hyrkoll-kostnad-for-inhyrd-personal-per-region-2024-07-2025-06.csv"'
+        in response["Content-Disposition"]
+    )
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][0] == "Region" and len(rows[0]) > 4
+    whole = next(row for row in rows if row[0] == "Hela riket")
+    assert whole[1] == "756000,00" and whole[4] == "2,10"
 
 
 def test_csv_download_of_a_region_table(coordinator: Client) -> None:
