@@ -17,11 +17,12 @@ from django.views.generic import DetailView, ListView
 from rest_framework.authtoken.models import Token
 
 from hyrkoll.accounts.forms import RoleAssignmentForm, UserCreateForm, UserUpdateForm
-from hyrkoll.accounts.models import RoleAssignment, User
+from hyrkoll.accounts.models import Role, RoleAssignment, Scope, User
 from hyrkoll.accounts.permissions import can_administer, can_administer_users
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.core.generic import AuditedCreateView, AuditedUpdateView
+from hyrkoll.lib.listing import BooleanFilter, ChoiceFilter, Listing, TextFilter, region_filter
 
 
 class UserAdminMixin(LoginRequiredMixin, UserPassesTestMixin):
@@ -36,12 +37,40 @@ class UserListView(UserAdminMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self) -> QuerySet[User]:
-        users = User.objects.visible_to(self.request.user).select_related("region", "supplier")
+        user = self.request.user
+        users = User.objects.visible_to(user).select_related("region", "supplier")
         users = users.prefetch_related("role_assignments__org_unit")
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            users = users.filter(username__icontains=query) | users.filter(last_name__icontains=query)
-        return users.order_by("scope", "region__code", "supplier__name", "username")
+        users = users.order_by("scope", "region__code", "supplier__name", "username")
+        self.listing = Listing(
+            self.request,
+            users,
+            sorts={
+                "username": "username",
+                "name": ("last_name", "first_name"),
+                "owner": ("scope", "region__name", "supplier__name"),
+                "active": "is_active",
+            },
+            filters=[
+                TextFilter("q", _("Search by username or surname"), ["username", "last_name"]),
+                ChoiceFilter("role", _("Role"), "role_assignments__role", Role.choices, multi_valued=True),
+                ChoiceFilter("scope", _("Belongs to"), "scope", Scope.choices)
+                if _sees_several(user)
+                else None,
+                region_filter(user),
+                BooleanFilter("active", _("Active"), "is_active"),
+            ],
+        )
+        return self.listing.rows
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["listing"] = self.listing
+        return context
+
+
+def _sees_several(user: Any) -> bool:
+    """Only the national level administers users of more than one region or supplier."""
+    return bool(user.is_superuser or user.is_national)
 
 
 class UserDetailView(UserAdminMixin, DetailView):

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hyrkoll.accounts.models import Scope
+from hyrkoll.agreement.models import Profession, Supplier
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.consultants.forms import CredentialForm, FormerEmployeesImportForm, LicenceRegisterImportForm
@@ -35,6 +36,7 @@ from hyrkoll.consultants.models import (
     FormerEmployee,
     LicenceRegisterEntry,
 )
+from hyrkoll.lib.listing import Listing, ModelFilter, OptionFilter, TextFilter
 from hyrkoll.ordering import permissions
 from hyrkoll.ordering.models import Offer
 from hyrkoll.organisation.models import Region
@@ -151,8 +153,37 @@ def _with_credentials(consultants: QuerySet[Consultant]) -> QuerySet[Consultant]
 @login_required
 def credentials(request: HttpRequest) -> HttpResponse:
     _require_call_off_unit(request)
-    consultants = _with_credentials(_offered_consultants(request.user)).order_by("last_name", "first_name")
-    return render(request, "consultants/credential_list.html", {"consultants": consultants})
+    consultants = (
+        _with_credentials(_offered_consultants(request.user))
+        .annotate(latest_verified=Max("credentials__verified_at"))
+        .order_by("last_name", "first_name")
+    )
+    listing = Listing(
+        request,
+        consultants,
+        sorts={
+            "consultant": ("last_name", "first_name"),
+            "supplier": "supplier__name",
+            "profession": "profession__name",
+            "licence": "licence_number",
+            "verified": "latest_verified",
+        },
+        filters=[
+            TextFilter("name", _("Name"), ["first_name", "last_name"]),
+            ModelFilter("supplier", _("Supplier"), "supplier", Supplier.objects.order_by("name")),
+            ModelFilter("profession", _("Profession"), "profession", Profession.objects.order_by("name")),
+            OptionFilter(
+                "verified",
+                _("Verification"),
+                {
+                    "yes": (_("Verified"), Q(latest_verified__isnull=False)),
+                    "no": (_("Not verified"), Q(latest_verified__isnull=True)),
+                },
+            ),
+        ],
+    )
+    context = {"consultants": listing.rows, "listing": listing}
+    return render(request, "consultants/credential_list.html", context)
 
 
 @login_required

@@ -41,6 +41,7 @@ from hyrkoll.followup.models import (
     RegionTarget,
     TrendPublication,
 )
+from hyrkoll.lib.listing import ChoiceFilter, Listing, PeriodFilter, region_filter
 from hyrkoll.organisation.models import Region
 
 # --- Permissions ----------------------------------------------------------------------------------------------
@@ -89,13 +90,35 @@ def _require_follow_up(user: Any) -> None:
 @require_GET
 def import_list(request: HttpRequest) -> HttpResponse:
     _require_follow_up(request.user)
-    imports = CostImport.objects.visible_to(request.user).select_related("region", "created_by")
-    page = Paginator(imports, 25).get_page(request.GET.get("page"))
+    user = request.user
+    imports = CostImport.objects.visible_to(user).select_related("region", "created_by")
+    listing = Listing(
+        request,
+        imports,
+        sorts={
+            "file": "filename",
+            "kind": "kind",
+            "region": "region__name",
+            "uploaded": "created_at",
+            "by": "created_by__last_name",
+            "status": "status",
+            "lines": "lines",
+            "entries": "entries",
+        },
+        filters=[
+            ChoiceFilter("kind", _("Kind"), "kind", ImportKind.choices),
+            ChoiceFilter("status", _("Status"), "status", ImportStatus.choices),
+            region_filter(user),
+            PeriodFilter(_("Uploaded"), "created_at__date"),
+        ],
+    )
+    page = Paginator(listing.rows, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "followup/import_list.html",
         {
             "page_obj": page,
+            "listing": listing,
             "object_list": page.object_list,
             "paginator": page.paginator,
             "is_paginated": page.has_other_pages(),

@@ -54,6 +54,14 @@ class DateInput(forms.DateInput):
 # --- filters -------------------------------------------------------------------------------------
 
 
+def narrow(rows: QuerySet, lookup: Mapping[str, Any], *, multi_valued: bool = False) -> QuerySet:
+    """``rows.filter(**lookup)``; across a to-many relation by id, since a join would repeat rows
+    and upset the list's own counts."""
+    if multi_valued:
+        return rows.filter(pk__in=rows.model._default_manager.filter(**lookup).values("pk"))
+    return rows.filter(**lookup)
+
+
 class Filter:
     """One or more form fields and how their cleaned values narrow the rows."""
 
@@ -73,6 +81,7 @@ class ChoiceFilter(Filter):
     field: str
     choices: Iterable[tuple[Any, Any]]
     blank_label: Any = _("All")
+    multi_valued: bool = False  # ``field`` crosses a to-many relation (see ``narrow``)
 
     def fields(self) -> dict[str, forms.Field]:
         choices = [("", self.blank_label), *((str(value), label) for value, label in self.choices)]
@@ -80,7 +89,9 @@ class ChoiceFilter(Filter):
 
     def apply(self, rows: QuerySet, values: Mapping[str, Any]) -> QuerySet:
         value = values.get(self.name)
-        return rows.filter(**{self.field: value}) if value not in (None, "") else rows
+        if value in (None, ""):
+            return rows
+        return narrow(rows, {self.field: value}, multi_valued=self.multi_valued)
 
 
 @dataclass
@@ -92,7 +103,7 @@ class ModelFilter(Filter):
     field: str
     queryset: QuerySet
     blank_label: Any = _("All")
-    multi_valued: bool = False  # ``field`` crosses a to-many relation: match by id, no duplicates
+    multi_valued: bool = False  # ``field`` crosses a to-many relation (see ``narrow``)
     to_field_name: str | None = None  # the value in the URL, if not the id (a region's code)
 
     def fields(self) -> dict[str, forms.Field]:
@@ -109,11 +120,7 @@ class ModelFilter(Filter):
         value = values.get(self.name)
         if value is None:
             return rows
-        if self.multi_valued:
-            # A join through a to-many relation would repeat rows and upset the list's own counts.
-            matching = rows.model._default_manager.filter(**{self.field: value.pk}).values("pk")
-            return rows.filter(pk__in=matching)
-        return rows.filter(**{self.field: value.pk})
+        return narrow(rows, {self.field: value.pk}, multi_valued=self.multi_valued)
 
 
 @dataclass
@@ -162,6 +169,7 @@ class TextFilter(Filter):
     name: str
     label: Any
     search_fields: Sequence[str]
+    multi_valued: bool = False  # a field crosses a to-many relation (see ``narrow``)
 
     def fields(self) -> dict[str, forms.Field]:
         return {self.name: forms.CharField(label=self.label, required=False, max_length=100)}
@@ -173,6 +181,8 @@ class TextFilter(Filter):
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": text})
+        if self.multi_valued:
+            return rows.filter(pk__in=rows.model._default_manager.filter(condition).values("pk"))
         return rows.filter(condition)
 
 

@@ -3,12 +3,13 @@ read by everyone in the region. Another region's members are never shown (404)."
 
 from __future__ import annotations
 
-import datetime
+from collections.abc import Mapping
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from hyrkoll.accounts.models import Scope
 from hyrkoll.agreement.models import CompetenceLevel, Profession
 from hyrkoll.core.generic import AuditedCreateView, AuditedUpdateView
+from hyrkoll.lib.listing import DateInput, Filter, Listing, ModelFilter, region_filter
 from hyrkoll.ordering import permissions
-from hyrkoll.organisation.models import Region
 from hyrkoll.pool.forms import PoolMemberForm
 from hyrkoll.pool.models import PoolMember
 
@@ -41,18 +42,19 @@ def can_read_pool(user: Any) -> bool:
     )
 
 
-def _int(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
+class AvailableOnFilter(Filter):
+    """``?on=YYYY-MM-DD``: active members available that day."""
 
+    def fields(self) -> dict[str, forms.Field]:
+        return {"on": forms.DateField(label=_("Available on"), required=False, widget=DateInput())}
 
-def _date(raw: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    def apply(self, rows: QuerySet, values: Mapping[str, Any]) -> QuerySet:
+        on = values.get("on")
+        if on is None:
+            return rows
+        return rows.filter(is_active=True, available_from__lte=on).filter(
+            Q(available_to__isnull=True) | Q(available_to__gte=on)
+        )
 
 
 @login_required
@@ -60,32 +62,32 @@ def member_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not can_read_pool(user):
         raise PermissionDenied
-    profession_id = _int(request.GET.get("profession"))
-    level_id = _int(request.GET.get("level"))
-    on = _date(request.GET.get("on"))
-    region_code = request.GET.get("region", "") if user.scope != Scope.REGION else ""
     members = PoolMember.objects.visible_to(user).select_related(
         "region", "profession", "level", "competence"
     )
-    if region_code:
-        members = members.filter(region__code=region_code)
-    if profession_id:
-        members = members.filter(profession_id=profession_id)
-    if level_id:
-        members = members.filter(level_id=level_id)
-    if on:
-        members = members.filter(is_active=True, available_from__lte=on).filter(
-            Q(available_to__isnull=True) | Q(available_to__gte=on)
-        )
+    listing = Listing(
+        request,
+        members,
+        sorts={
+            "name": ("last_name", "first_name"),
+            "region": "region__name",
+            "profession": "profession__name",
+            "level": ("level__rank", "level__name"),
+            "competence": "competence__name",
+            "available": ("available_from", "available_to"),
+            "hours": "hours_per_week",
+            "active": "is_active",
+        },
+        filters=[
+            region_filter(user, by_code=True),
+            ModelFilter("profession", _("Profession"), "profession", Profession.objects.visible_to(user)),
+            ModelFilter("level", _("Competence level"), "level", CompetenceLevel.objects.visible_to(user)),
+            AvailableOnFilter(),
+        ],
+    )
     context = {
-        "members": members,
-        "professions": Profession.objects.visible_to(user),
-        "levels": CompetenceLevel.objects.visible_to(user),
-        "regions": Region.objects.order_by("code") if user.scope != Scope.REGION else [],
-        "profession_id": profession_id,
-        "level_id": level_id,
-        "on": on,
-        "region_code": region_code,
+        "members": listing.rows,
+        "listing": listing,
         "show_region": user.scope != Scope.REGION,
         "can_change": can_manage_pool(user),
     }
