@@ -15,6 +15,7 @@ from hyrkoll.assignments.models import Assignment
 from hyrkoll.assignments.services import ensure_initial_period
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
+from hyrkoll.lib import numbers
 from hyrkoll.ordering import permissions
 from hyrkoll.ordering.checks import run_checks
 from hyrkoll.ordering.errors import WorkflowError
@@ -108,7 +109,7 @@ def _award_checked(actor: Any, offer: Offer, deviation_reason: str) -> Assignmen
     ) % {
         "consultant": offer.consultant,
         "supplier": offer.supplier,
-        "price": price.hourly_sek,
+        "price": numbers.number(price.hourly_sek, 2),
         "version": price.price_list.version,
         "zone": price.zone,
     }
