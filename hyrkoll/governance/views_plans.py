@@ -32,7 +32,6 @@ from hyrkoll.governance.access import (
     can_change_plan,
     chosen_region,
     is_national,
-    region_choices,
     require_reader,
 )
 from hyrkoll.governance.exports import INT, Column, Table
@@ -46,6 +45,7 @@ from hyrkoll.governance.models import (
     SubGoal,
 )
 from hyrkoll.governance.plan_figures import current_values, plan_tables, projected_values
+from hyrkoll.lib.listing import Listing, PeriodFilter, region_filter
 
 # --- catalogue and national overview ---------------------------------------------------------------------------
 
@@ -191,19 +191,29 @@ def _plan_or_404(request: HttpRequest, pk: int) -> ActionPlan:
 def plan_list(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
     region = chosen_region(request)
+    user: Any = request.user
     plans = (
-        ActionPlan.objects.visible_to(request.user)
+        ActionPlan.objects.visible_to(user)
         .select_related("region")
         .annotate(measure_count=Count("measures"))
         .order_by("region__code", "-starts_on")
     )
-    if region is not None:
-        plans = plans.filter(region=region)
-    user: Any = request.user
+    listing = Listing(
+        request,
+        plans,
+        sorts={
+            "name": "name",
+            "region": "region__name",
+            "start": "starts_on",
+            "adopted": "adopted_on",
+            "measures": "measure_count",
+        },
+        filters=[region_filter(user, by_code=True), PeriodFilter(_("Start"), "starts_on")],
+    )
     context = {
-        "plans": plans,
+        "plans": listing.rows,
+        "listing": listing,
         "region": region,
-        "regions": region_choices(request),
         "can_create": can_change_plan(user, user.region_id),
     }
     return render(request, "governance/plan_list.html", context)

@@ -20,6 +20,7 @@ from hyrkoll.core.generic import AuditedCreateView, AuditedUpdateView
 from hyrkoll.governance import services_procurement as services
 from hyrkoll.governance.forms_procurement import DeclarationForm, ProcurementForm
 from hyrkoll.governance.models import Declaration, Procurement
+from hyrkoll.lib.listing import Listing, PeriodFilter
 
 
 class CoordinatorOnly:
@@ -30,7 +31,18 @@ class CoordinatorOnly:
 @login_required
 def procurement_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    procurements = services.with_counts(Procurement.objects.visible_to(request.user))
+    listing = Listing(
+        request,
+        services.with_counts(Procurement.objects.visible_to(request.user)),
+        sorts={
+            "name": "name",
+            "deadline": "declaration_deadline",
+            "starts": "starts_on",
+            "joining": "joining_count",
+        },
+        filters=[PeriodFilter(_("Deadline for declarations"), "declaration_deadline")],
+    )
+    procurements = listing.rows
     rows = [
         (
             p,
@@ -40,7 +52,7 @@ def procurement_list(request: HttpRequest) -> HttpResponse:
         )
         for p in procurements
     ]
-    context = {"rows": rows, "can_manage": services.can_manage_procurements(request.user)}
+    context = {"rows": rows, "listing": listing, "can_manage": services.can_manage_procurements(request.user)}
     return render(request, "governance/procurement_list.html", context)
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -35,8 +35,9 @@ from hyrkoll.governance.access import (
 from hyrkoll.governance.exports import INT, Column, Table
 from hyrkoll.governance.forms import SteeringDecisionForm
 from hyrkoll.governance.models import ActionPlan, SteeringDecision
+from hyrkoll.lib.listing import ChoiceFilter, Listing, OptionFilter, PeriodFilter, region_filter
 from hyrkoll.ordering.models import Decision, DecisionOutcome, Need, NeedReason
-from hyrkoll.rules.models import RegionRule
+from hyrkoll.rules.models import RegionRule, RuleKind
 
 # --- hiring stops and decision-level rules ---------------------------------------------------------------------
 
@@ -69,9 +70,27 @@ def hiring_stops(request: HttpRequest) -> HttpResponse:
     )
     if region is not None:
         rules = rules.filter(region=region)
+    listing = Listing(
+        request,
+        rules,
+        sorts={
+            "name": "name",
+            "region": "region__code",
+            "kind": "kind",
+            "level": "decision_level",
+            "from": "valid_from",
+            "to": "valid_to",
+        },
+        filters=[
+            region_filter(request.user, by_code=True),
+            ChoiceFilter("kind", _("Kind"), "kind", RuleKind.choices),
+        ],
+    )
+    rules = listing.rows
     in_force = list(rules.in_force(today))
     upcoming = list(rules.filter(valid_from__gt=today))
-    ended = list(rules.filter(valid_to__lt=today).order_by("region__code", "-valid_to", "name"))
+    ended = rules.filter(valid_to__lt=today)
+    ended = list(ended if listing.sort_key else ended.order_by("region__code", "-valid_to", "name"))
     fmt = exports.requested_format(request)
     if fmt:
         table = Table(
@@ -97,6 +116,7 @@ def hiring_stops(request: HttpRequest) -> HttpResponse:
         "region": region,
         "regions": region_choices(request),
         "today": today,
+        "listing": listing,
         "in_force": in_force,
         "upcoming": upcoming,
         "ended": ended,
@@ -125,7 +145,24 @@ def dispensations(request: HttpRequest) -> HttpResponse:
     )
     if region is not None:
         decisions = decisions.filter(need__region=region)
-    rows = list(decisions)
+    listing = Listing(
+        request,
+        decisions,
+        sorts={
+            "need": "need_id",
+            "region": "need__region__code",
+            "reason": "need__reason",
+            "level": "level",
+            "decided": "decided_at",
+        },
+        filters=[
+            region_filter(request.user, "need__region", by_code=True),
+            ChoiceFilter("reason", _("Reason"), "need__reason", NeedReason.choices),
+            ChoiceFilter("level", _("Decision level"), "level", DecisionLevel.choices),
+            PeriodFilter(_("Decided"), "decided_at__date"),
+        ],
+    )
+    rows = list(listing.rows)
     levels = dict(DecisionLevel.choices)
     reasons = dict(NeedReason.choices)
     by_level = Counter(d.level for d in rows)
@@ -206,6 +243,7 @@ def dispensations(request: HttpRequest) -> HttpResponse:
         "region": region,
         "regions": region_choices(request),
         "tables": tables[:3],
+        "listing": listing,
         "decisions": rows[:200],
         "total": len(rows),
     }
@@ -263,7 +301,26 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
     if region is not None:
         decisions = decisions.filter(region=region)
-    rows = list(decisions)
+    today = timezone.localdate()
+    listing = Listing(
+        request,
+        decisions,
+        sorts={"decided": "decided_on", "region": "region__code", "follow_up": "follow_up_on"},
+        filters=[
+            region_filter(user, by_code=True),
+            OptionFilter(
+                "follow_up",
+                _("Follow-up"),
+                {
+                    "due": (_("Due"), Q(follow_up_on__lte=today)),
+                    "later": (_("Later"), Q(follow_up_on__gt=today)),
+                    "none": (_("None"), Q(follow_up_on__isnull=True)),
+                },
+            ),
+            PeriodFilter(_("Decided on"), "decided_on"),
+        ],
+    )
+    rows = list(listing.rows)
     fmt = exports.requested_format(request)
     if fmt:
         return exports.download(
@@ -271,6 +328,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "decisions": rows,
+        "listing": listing,
         "region": region,
         "regions": region_choices(request),
         "can_record": can_record_decisions(user, user.region_id),
