@@ -44,6 +44,7 @@ from hyrkoll.agreement.models import (
 )
 from hyrkoll.audit import services as audit
 from hyrkoll.core.generic import AuditedCreateView, AuditedUpdateView
+from hyrkoll.lib.listing import Listing
 from hyrkoll.organisation.models import Municipality, Region
 from hyrkoll.organisation.zones import ZoneImportError, import_zones
 
@@ -173,8 +174,10 @@ def suppliers(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(admissions__in=admissions).distinct()
     if query:
         rows = rows.filter(Q(name__icontains=query) | Q(org_no__icontains=query))
+    listing = Listing(request, rows, sorts={"name": "name", "org_no": "org_no"})
     context = {
-        "suppliers": rows,
+        "suppliers": listing.rows,
+        "listing": listing,
         "sub_areas": SubArea.objects.visible_to(request.user),
         "sub_area_code": sub_area_code,
         "on": on,
@@ -246,11 +249,23 @@ def price_lists(request: HttpRequest) -> HttpResponse:
     today = datetime.date.today()
     lists = PriceList.objects.visible_to(request.user).select_related("agreement")
     in_force = set(lists.in_force(today).values_list("pk", flat=True))
-    return render(
+    listing = Listing(
         request,
-        "agreement/price_list_list.html",
-        {"price_lists": lists, "in_force": in_force, "can_change": is_coordinator(request.user)},
+        lists,
+        sorts={
+            "version": "version",
+            "agreement": "agreement__reference",
+            "from": "valid_from",
+            "to": "valid_to",
+        },
     )
+    context = {
+        "price_lists": listing.rows,
+        "listing": listing,
+        "in_force": in_force,
+        "can_change": is_coordinator(request.user),
+    }
+    return render(request, "agreement/price_list_list.html", context)
 
 
 @login_required
@@ -329,8 +344,20 @@ def zones(request: HttpRequest) -> HttpResponse:
     municipalities = Municipality.objects.visible_to(request.user).select_related("region")
     if region_code:
         municipalities = municipalities.filter(region__code=region_code)
+    listing = Listing(
+        request,
+        municipalities,
+        sorts={
+            "code": "code",
+            "name": "name",
+            "region": "region__name",
+            "zone": "zone",
+            "source": "zone_source",
+        },
+    )
     context = {
-        "municipalities": municipalities,
+        "municipalities": listing.rows,
+        "listing": listing,
         "regions": Region.objects.all(),
         "region_code": region_code,
         "can_change": is_coordinator(request.user),

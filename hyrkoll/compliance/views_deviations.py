@@ -285,16 +285,20 @@ def suspension_table(rows: list[Suspension], today: Any) -> Table:
 def suspension_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     today = timezone.localdate()
-    rows = list(
+    listing = Listing(
+        request,
         Suspension.objects.visible_to(user)
         .select_related("supplier", "created_by", "lifted_by")
-        .order_by("-starts_on", "-pk")
+        .order_by("-starts_on", "-pk"),
+        sorts={"supplier": "supplier__name", "period": ("starts_on", "ends_on")},
     )
+    rows = list(listing.rows)
     fmt = exports.requested_format(request)
     if fmt:
         return exports.download([suspension_table(rows, today)], fmt, "suspensions")
     context = {
         "rows": [(s, s.is_in_force(today), s.lifted_on is None and s.ends_on >= today) for s in rows],
+        "listing": listing,
         "today": today,
         "may_suspend": permissions.can_suspend(user),
         "form": ReasonForm(),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from hyrkoll.accounts.models import Scope
 from hyrkoll.audit import services as audit
 from hyrkoll.core.generic import AuditedCreateView
+from hyrkoll.lib.listing import Listing
 from hyrkoll.organisation.models import Region
 from hyrkoll.rules import services
 from hyrkoll.rules.forms import RegionRuleForm, RuleCloseForm, RuleVersionForm
@@ -61,12 +62,26 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         .select_related(*RELATED)
         .order_by("kind", "name", "-valid_from")
     )
+    listing = Listing(
+        request,
+        rules,
+        sorts={
+            "name": "name",
+            "kind": "kind",
+            "level": "decision_level",
+            "from": "valid_from",
+            "to": "valid_to",
+        },
+    )
+    rules = listing.rows
+    ended = rules.filter(valid_to__lt=today)
     context = {
+        "listing": listing,
         "region": region,
         "regions": Region.objects.order_by("code") if request.user.scope != Scope.REGION else [],
         "in_force": rules.in_force(today),
         "upcoming": rules.filter(valid_from__gt=today),
-        "ended": rules.filter(valid_to__lt=today).order_by("-valid_to", "name"),
+        "ended": ended if listing.sort_key else ended.order_by("-valid_to", "name"),
         "today": today,
         "can_change": services.can_change_rules(request.user, region.pk),
     }

@@ -19,7 +19,12 @@ register = template.Library()
 @register.simple_tag
 def sort_header(listing: Listing, key: str, label: str, css_class: str = "") -> SafeString:
     """``{% sort_header listing "deadline" _("Response deadline") "num" %}`` – a ``<th>`` whose link
-    sorts the list by that column (``aria-sort`` and an arrow on the sorted one)."""
+    sorts the list by that column (``aria-sort`` and an arrow on the sorted one). A template
+    included without a listing (or a key it does not sort by) gets a plain header."""
+    if not isinstance(listing, Listing) or key not in listing.sorts:
+        return format_html(
+            '<th scope="col"{}>{}</th>', format_html(' class="{}"', css_class) if css_class else "", label
+        )
     header = listing.header(key, label)
     return format_html(
         '<th scope="col"{}{}><a class="sort" href="{}">{}<span class="sort-arrow" aria-hidden="true">{}</span></a></th>',
