@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hyrkoll.agreement.forms import DATE_WIDGET
 from hyrkoll.agreement.models import Competence
-from hyrkoll.consultants.models import Consultant
 from hyrkoll.core.forms import UserModelForm
-from hyrkoll.lib.personal_numbers import normalise
-from hyrkoll.ordering.models import AttemptOutcome, DecisionOutcome, Need, Offer
+from hyrkoll.ordering.forms_offer import OfferForm  # noqa: F401 - the supplier's offer, re-exported
+from hyrkoll.ordering.models import AttemptOutcome, DecisionOutcome, Need
 from hyrkoll.ordering.queues import orderable_units
 from hyrkoll.pool.models import PoolMember
 
@@ -203,59 +202,3 @@ class AwardForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.CharField(label=_("Why is the call-off closed without award?"), widget=TEXTAREA)
-
-
-class OfferForm(UserModelForm):
-    """A supplier's offer of one of its own consultants."""
-
-    personal_number = forms.CharField(
-        label=_("Personal identity number"),
-        max_length=20,
-        required=False,
-        help_text=_(
-            "YYYYMMDD-NNNN. Used only for the cooling-off (karens) check; only a keyed hash is stored."
-        ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-    )
-
-    class Meta:
-        model = Offer
-        fields = [
-            "consultant",
-            "licence_number",
-            "competence",
-            "hlr_trained_on",
-            "available_from",
-            "available_to",
-            "references",
-        ]
-        widgets = {
-            "hlr_trained_on": DATE_WIDGET,
-            "available_from": DATE_WIDGET,
-            "available_to": DATE_WIDGET,
-            "references": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args: Any, user: Any = None, call_off: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["consultant"].queryset = Consultant.objects.visible_to(user).order_by(
-            "last_name", "first_name"
-        )
-        competences = Competence.objects.select_related("level").order_by("level__rank", "name")
-        if call_off is not None:
-            competences = competences.filter(profession_id=call_off.need.profession_id)
-        self.fields["competence"].queryset = competences
-        self.fields["competence"].label_from_instance = lambda c: f"{c.name} ({c.level.name})"
-
-    def clean_personal_number(self) -> str:
-        raw: str = self.cleaned_data.get("personal_number", "").strip()
-        if raw:
-            normalise(raw)  # raises ValidationError with the reason
-        return raw
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("available_from"), data.get("available_to")
-        if start and end and end < start:
-            self.add_error("available_to", _("'Available to' cannot be before 'available from'."))
-        return data

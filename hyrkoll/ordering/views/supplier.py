@@ -131,8 +131,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST" and not _is_open(call_off):
         messages.error(request, _("The call-off is closed or its response deadline has passed."))
         return redirect("ordering:supplier_call_off", pk=call_off.pk)
-    initial = {
-        "competence": need.competence_id,
+    initial = {  # licence, competence and CPR training come from the chosen consultant's record
         "available_from": need.starts_on,
         "available_to": need.ends_on,
     }
