@@ -110,7 +110,10 @@ class NeedForm(UserModelForm):
 
 
 class CancelForm(forms.Form):
+    """The reason; ``confirmed`` is set by the confirmation page (cancelling cannot be undone)."""
+
     reason = forms.CharField(label=_("Why is the need cancelled?"), widget=TEXTAREA, max_length=2000)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AttemptForm(forms.Form):

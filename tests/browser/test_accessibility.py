@@ -762,6 +762,28 @@ def test_the_pages_behind_a_post_pass_axe(browser: Any, demo_server: DemoServer)
     assert not problems, "\n".join(problems)
 
 
+def test_the_cancellation_confirmation_passes_axe(browser: Any, demo_server: DemoServer) -> None:
+    """The page a need's cancel form leads to (its POST); not confirmed, so nothing changes."""
+    from django.urls import reverse
+
+    from hyrkoll.ordering.models import Need, NeedStatus
+
+    need = Need.objects.filter(region__code="14", status=NeedStatus.PUBLISHED).order_by("pk").first()
+    assert need, "the demo data lacks a published need in region 14"
+    page = _log_in(browser, demo_server.url, "vgr.avropsenhet")
+    try:
+        page.goto(demo_server.url + reverse("ordering:need_detail", args=[need.pk]))
+        page.fill("#cancel_reason", "Axe: the confirmation page only")
+        page.click("form[action$='/cancel/'] button[type=submit]")
+        page.wait_for_load_state()
+        assert "ordering/cancel_confirm.html" in demo_server.templates, page.url
+        problems = _axe_page(page)
+    finally:
+        page.context.close()
+    assert Need.objects.get(pk=need.pk).status == NeedStatus.PUBLISHED
+    assert not problems, "\n".join(problems)
+
+
 def _page_templates() -> set[str]:
     return {path.relative_to(TEMPLATE_DIR).as_posix() for path in TEMPLATE_DIR.rglob("*.html")}
 

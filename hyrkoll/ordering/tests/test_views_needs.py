@@ -178,7 +178,16 @@ def test_edit_submit_and_cancel(client: Client, flow: dict[str, Any]) -> None:
     html = response.content.decode()
     assert response.status_code == 200 and 'id="cancel_reason_error"' in html
     assert html.index('class="error-summary"') > html.index('id="cancel-heading"')
-    client.post(reverse("ordering:need_cancel", args=[need.pk]), {"reason": "Löst på annat sätt"})
+    # A reason first shows the confirmation page (nothing changed yet) …
+    page = client.post(reverse("ordering:need_cancel", args=[need.pk]), {"reason": "Löst på annat sätt"})
+    need.refresh_from_db()
+    assert need.status == NeedStatus.INTERNAL_SEARCH
+    assert page.status_code == 200 and "ordering/cancel_confirm.html" in [t.name for t in page.templates]
+    assert 'name="confirmed"' in page.content.decode() and "Löst på annat sätt" in page.content.decode()
+    # … and the confirmed form cancels.
+    client.post(
+        reverse("ordering:need_cancel", args=[need.pk]), {"reason": "Löst på annat sätt", "confirmed": "True"}
+    )
     need.refresh_from_db()
     assert need.status == NeedStatus.CANCELLED
 

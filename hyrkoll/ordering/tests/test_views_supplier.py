@@ -149,3 +149,20 @@ def test_region_users_and_unrelated_call_offs(client: Client, flow: dict[str, An
     client.force_login(flow["supplier_user_b"])
     assert client.get(reverse("ordering:supplier_call_off", args=[call_off.pk])).status_code == 404
     assert client.get(reverse("ordering:supplier_call_offs")).context["page"].paginator.count == 0
+
+
+def test_cancelling_a_published_need_shows_what_it_ends_first(client: Client, flow: dict[str, Any]) -> None:
+    call_off = published(flow)
+    workflow.submit_offer(flow["supplier_user_a"], call_off, make_offer(flow))
+    client.force_login(flow["orderer_a"])
+    url = reverse("ordering:need_cancel", args=[call_off.need_id])
+    page = client.post(url, {"reason": "Egen personal hittad"})
+    assert page.status_code == 200
+    assert page.context["offer_count"] == 1 and page.context["deadline_open"]
+    assert page.context["recipient_count"] == call_off.recipients.count()
+    assert page.context["still_to_offer"] == page.context["recipient_count"] - 1
+    call_off.refresh_from_db()
+    assert call_off.status == "open"
+    client.post(url, {"reason": "Egen personal hittad", "confirmed": "True"})
+    call_off.refresh_from_db()
+    assert call_off.status == "cancelled"

@@ -15,7 +15,7 @@ from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import AttemptForm, AwardForm, CancelForm, CloseForm, DecisionForm, ExhaustForm
 from hyrkoll.ordering.models import AttemptOutcome, CallOff, DecisionOutcome, EventKind, NeedStatus, Offer
 from hyrkoll.ordering.queues import needs_visible_to
-from hyrkoll.ordering.views.award import award_confirmation
+from hyrkoll.ordering.views.award import award_confirmation, cancel_confirmation
 from hyrkoll.ordering.views.common import form_error_messages, get_need, run_step
 from hyrkoll.ordering.views.needs import need_page, unasked_matches
 
@@ -43,6 +43,8 @@ def need_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST, auto_id="cancel_%s")
     if not form.is_valid():
         return need_page(request, need, {"cancel_form": form})
+    if not form.cleaned_data["confirmed"]:
+        return cancel_confirmation(request, need, form)
     reason = form.cleaned_data["reason"]
     run_step(request, lambda: workflow.cancel(request.user, need, reason), _("The need is cancelled."))
     return _back(need.pk)
