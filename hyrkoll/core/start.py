@@ -31,6 +31,21 @@ class Section:
     title: str | Promise
     links: tuple[Link, ...]
     queues: tuple[Any, ...] = ()  # hyrkoll.ordering.queues.Queue
+    actions: tuple[Link, ...] = ()  # the role's main actions, shown as buttons at the top
+
+
+@dataclass(frozen=True)
+class StartPage:
+    """The start page: the role's actions as buttons, its work (queues and own sections) as cards,
+    and everything else it may open as a compact list of links below."""
+
+    actions: tuple[Link, ...]
+    main: tuple[Section, ...]
+    more: tuple[Section, ...]
+
+    @property
+    def sections(self) -> list[Section]:
+        return [*self.main, *self.more]
 
 
 AGREEMENT_READ = Section(
@@ -83,12 +98,17 @@ API = Section(
 )
 
 
+NEW_NEED = Link(
+    _("New need"), "ordering:need_create", _("Describe a staffing need; the price list prices it.")
+)
+
 ORDERER = Section(
     _("Order staff"),
     (
-        Link(_("New need"), "ordering:need_create", _("Describe a staffing need; the price list prices it.")),
+        NEW_NEED,
         Link(_("My needs"), "ordering:needs", _("Follow your units' needs from draft to assignment.")),
     ),
+    actions=(NEW_NEED,),
 )
 
 CALL_OFF_UNIT = Section(
@@ -148,18 +168,24 @@ STEERING_GROUP = Section(
     ),
 )
 
+SUPPLIER_CALL_OFFS = Link(
+    _("Call-offs to your company"),
+    "ordering:supplier_call_offs",
+    _("Open call-offs first; offer named consultants."),
+)
+SEND_INVOICE = Link(
+    _("Send an invoice"), "invoicing:create", _("Invoice approved time at the agreement's price.")
+)
+
 SUPPLIER = Section(
     _("Call-offs"),
     (
-        Link(
-            _("Call-offs to your company"),
-            "ordering:supplier_call_offs",
-            _("Open call-offs first; offer named consultants."),
-        ),
+        SUPPLIER_CALL_OFFS,
         Link(_("Our consultants"), "consultants:mine", _("Consultants with verified credentials.")),
-        Link(_("Send an invoice"), "invoicing:create", _("Invoice approved time at the agreement's price.")),
+        SEND_INVOICE,
         Link(_("Our invoices"), "invoicing:list", _("Each invoice's control and the region's decision.")),
     ),
+    actions=(SUPPLIER_CALL_OFFS, SEND_INVOICE),
 )
 
 
@@ -298,24 +324,46 @@ def compliance_section(user: Any) -> Section | None:
     )
 
 
-def start_sections(user: object) -> list[Section]:
-    """Sections for the user's start page, most specific first."""
-    sections: list[Section] = ordering_sections(user)
+# Roles whose work is the follow-up and governance (their start page leads with them).
+STEERING_ROLES = (Role.CONTROLLER, Role.STEERING_GROUP, Role.READER)
+
+
+def _has_any(user: Any, roles: tuple[str, ...]) -> bool:
+    has_role = getattr(user, "has_role", None)
+    return bool(has_role) and any(has_role(role) for role in roles)
+
+
+def start_page(user: Any) -> StartPage:
+    """The user's start page: the sections of the user's own work first (work queues, the role's
+    ordering sections, the follow-up for those who steer, administration for administrators), then
+    every other page the user may open, most specific first."""
+    scope = getattr(user, "scope", None)
+    national = scope == Scope.NATIONAL or getattr(user, "is_coordinator", False)
+    steers = national or _has_any(user, STEERING_ROLES)
+    main: list[Section] = ordering_sections(user)
+    more: list[Section] = []
     follow_up = follow_up_section(user)
     if follow_up is not None:
-        sections.append(follow_up)
+        (main if steers else more).append(follow_up)
     if getattr(user, "is_coordinator", False):
-        sections.append(COORDINATOR)
+        main.append(COORDINATOR)
     compliance = compliance_section(user)
     if compliance is not None:
-        sections.append(compliance)
-    if getattr(user, "scope", None) in (Scope.REGION, Scope.NATIONAL):
-        sections.append(GOVERNANCE)
-    if getattr(user, "scope", None) == Scope.REGION:
-        if user.has_role(Role.REGION_ADMIN):  # type: ignore[attr-defined]
-            sections.append(REGION_ADMIN)
+        (main if national or scope == Scope.SUPPLIER else more).append(compliance)
+    if scope in (Scope.REGION, Scope.NATIONAL):
+        (main if steers else more).append(GOVERNANCE)
+    if scope == Scope.REGION:
+        if user.has_role(Role.REGION_ADMIN):
+            main.append(REGION_ADMIN)
         else:
-            sections.append(REGION_READ)
-    sections.append(AGREEMENT_READ)
-    sections.append(API)
-    return sections
+            more.append(REGION_READ)
+    more += [AGREEMENT_READ, API]
+    if not main:  # nothing of its own (e.g. a reader of the agreement): everything is the work
+        main, more = more, []
+    actions = tuple(action for section in main for action in section.actions)
+    return StartPage(actions=actions, main=tuple(main), more=tuple(more))
+
+
+def start_sections(user: object) -> list[Section]:
+    """Every section of the user's start page, most specific first."""
+    return start_page(user).sections

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from hyrkoll.core.start import start_sections
+from hyrkoll.core.start import start_page
 from hyrkoll.followup import outlook
 
 
@@ -34,5 +34,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    context = {"sections": start_sections(request.user), "outlook": outlook.start_notice(request.user)}
+    page = start_page(request.user)
+    context = {"page": page, "sections": page.sections, "outlook": outlook.start_notice(request.user)}
     return render(request, "core/start.html", context)
