@@ -12,6 +12,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from hyrkoll.lib.listing import query_without_page
 from hyrkoll.ordering.models import Need
 from hyrkoll.ordering.queues import needs_visible_to
 from hyrkoll.ordering.workflow import WorkflowError
@@ -58,8 +59,7 @@ def form_error_messages(request: HttpRequest, form: BaseForm) -> None:
 
 
 def paginate(request: HttpRequest, rows: Any) -> tuple[Page, str]:
-    """The requested page and the other query parameters (for the page links)."""
+    """The requested page and the other query parameters – filters and sort – for the page and
+    download links (empty values left out)."""
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
+    return page, query_without_page(request.GET)
