@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from hyrkoll.assignments.models import Assignment, TimeReportDay
-from hyrkoll.followup.exports import SEK, TEXT, Column, Table
+from hyrkoll.followup.exports import HOURS, SEK, Column, Table
 
 
 def assignments_table(assignments: Iterable[Assignment]) -> Table:
@@ -28,7 +28,7 @@ def assignments_table(assignments: Iterable[Assignment]) -> Table:
             Column(_("Zone")),
             Column(_("Start")),
             Column(_("End")),
-            Column(_("Hours per week"), TEXT),
+            Column(_("Hours per week"), HOURS),
             Column(_("Hourly price (SEK)"), SEK),
             Column(_("Status")),
             Column(_("Cancelled from")),
@@ -47,7 +47,7 @@ def assignments_table(assignments: Iterable[Assignment]) -> Table:
                 str(a.zone),
                 a.starts_on.isoformat(),
                 a.ends_on.isoformat(),
-                f"{a.hours_per_week}",
+                a.hours_per_week,
                 a.hourly_price_sek,
                 a.get_status_display(),
                 a.cancelled_from.isoformat() if a.cancelled_from else "",
@@ -76,9 +76,9 @@ def time_table(assignments: QuerySet[Assignment]) -> Table:
             Column(_("Week")),
             Column(_("Status")),
             Column(_("Date")),
-            Column(_("Worked hours"), TEXT),
-            Column(_("On-call hours"), TEXT),
-            Column(_("Inconvenient hours"), TEXT),
+            Column(_("Worked hours"), HOURS),
+            Column(_("On-call hours"), HOURS),
+            Column(_("Inconvenient hours"), HOURS),
             Column(_("Flags")),
         ],
         rows=[
@@ -89,9 +89,9 @@ def time_table(assignments: QuerySet[Assignment]) -> Table:
                 day.report.iso_week,
                 day.report.get_status_display(),
                 day.date.isoformat(),
-                f"{day.normal_hours}",
-                f"{day.on_call_hours}",
-                f"{day.unsocial_hours}",
+                day.normal_hours,
+                day.on_call_hours,
+                day.unsocial_hours,
                 " ".join(day.report.flags),
             ]
             for day in days

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +30,9 @@ from hyrkoll.assignments.models import (
     TimeReportDay,
     TimeReportStatus,
 )
+from hyrkoll.followup.exports import attachment, filename
 from hyrkoll.governance import exports
+from hyrkoll.lib import numbers
 from hyrkoll.lib.listing import ChoiceFilter, Filter, Listing, ModelFilter, PeriodFilter, region_filter
 from hyrkoll.lib.spreadsheet_safety import csv_cell, neutralise_formula
 from hyrkoll.ordering.permissions import is_supplier_user
@@ -162,7 +165,11 @@ def assignment_extend(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("The assignment is extended to %(end)s at %(price)s SEK/h (price list %(version)s).")
-            % {"end": period.ends_on, "price": period.hourly_price_sek, "version": period.price_list.version},
+            % {
+                "end": period.ends_on,
+                "price": numbers.number(period.hourly_price_sek, 2),
+                "version": period.price_list.version,
+            },
         )
 
     _run(request, step)
@@ -237,7 +244,7 @@ def time_report_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def time_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _get(request, pk)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=numbers.csv_delimiter())  # ";" in Swedish, as Excel reads it
     writer.writerow(
         [
             neutralise_formula(str(label))
@@ -258,7 +265,9 @@ def time_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
         for day in report.days.all():
             writer.writerow(
                 [
-                    csv_cell(value, "" if value is None else str(value))
+                    csv_cell(
+                        value, numbers.csv_number(value, 2) if isinstance(value, Decimal) else str(value)
+                    )
                     for value in (
                         assignment.pk,
                         report.iso_week,
@@ -272,9 +281,8 @@ def time_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 ]
             )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="assignment-{assignment.pk}-time-reports.csv"'
-    return response
+    stem = filename(_("assignment"), str(assignment.pk), _("time-reports"))
+    return attachment(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", stem, "csv")
 
 
 # --- the supplier portal ------------------------------------------------------------------------------

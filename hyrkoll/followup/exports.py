@@ -28,7 +28,7 @@ from hyrkoll.lib.spreadsheet_safety import csv_cell, neutralise_formula, xlsx_ce
 MISSING = "–"  # shown for "no figure" (e.g. a share without own cost)
 
 # Column kinds: how a value is shown, written to CSV and formatted in Excel.
-TEXT, SEK, SIGNED_SEK, PCT, SIGNED_PCT, PP, FTE, YEAR, MONTH, YESNO = (
+TEXT, SEK, SIGNED_SEK, PCT, SIGNED_PCT, PP, FTE, HOURS, YEAR, MONTH, YESNO = (
     "text",
     "sek",
     "signed_sek",
@@ -36,11 +36,12 @@ TEXT, SEK, SIGNED_SEK, PCT, SIGNED_PCT, PP, FTE, YEAR, MONTH, YESNO = (
     "signed_pct",
     "pp",
     "fte",
+    "hours",
     "year",
     "month",
     "yesno",
 )
-NUMERIC = {SEK, SIGNED_SEK, PCT, SIGNED_PCT, PP, FTE, YEAR}
+NUMERIC = {SEK, SIGNED_SEK, PCT, SIGNED_PCT, PP, FTE, HOURS, YEAR}
 EXCEL_FORMATS = {
     SEK: "#,##0",
     SIGNED_SEK: "+#,##0;-#,##0;0",
@@ -48,6 +49,7 @@ EXCEL_FORMATS = {
     SIGNED_PCT: '+0.00" %";-0.00" %";0.00" %"',
     PP: "+0.00;-0.00;0.00",
     FTE: "#,##0.0",
+    HOURS: "#,##0.00",
     YEAR: "0",
     MONTH: "yyyy-mm",
 }
@@ -82,6 +84,8 @@ def display(value: Any, kind: str) -> str:
         return signed(value, 2)
     if kind == FTE:
         return number(value, 1)
+    if kind == HOURS:
+        return number(value, 2)
     if kind == MONTH:
         return f"{value:%Y-%m}"
     if kind == YESNO:

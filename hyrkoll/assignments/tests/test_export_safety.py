@@ -62,3 +62,21 @@ def test_time_report_csv_keeps_hours_and_prices_as_plain_numbers(
     assert first[0] == str(assignment.pk) and first[3] == week.isoformat()
     assert first[4:7] == ["7.50", "0.00", "0.00"] and Decimal(first[7]) == assignment.hourly_price_sek
     assert not any(cell.startswith("'") for row in rows for cell in row)
+
+
+def test_time_report_csv_in_swedish_opens_in_swedish_excel(flow: dict[str, Any], assignment: Assignment) -> None:
+    from django.conf import settings
+
+    week = services.monday_of(assignment.starts_on) + datetime.timedelta(days=7)
+    services.submit_time_report(
+        flow["supplier_user_a"],
+        assignment,
+        week,
+        {week + datetime.timedelta(days=i): (Decimal("7.50"), 0, 0) for i in range(5)},
+    )
+    client = client_for(flow["call_off_unit"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    response = client.get(reverse("assignments:time_report_csv", args=[assignment.pk]))
+    assert f'filename="hyrkoll-uppdrag-{assignment.pk}-tidrapporter.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][4:7] == ["7,50", "0,00", "0,00"]
