@@ -323,8 +323,8 @@ def change_bars(
     title: str,
     description: str,
 ) -> str:
-    """Change in % per group (care area, profession): falls green, rises red (a legend names both),
-    each bar labelled ``−10,2 %`` with room above and below for the labels."""
+    """Change in % per group (care area, profession): falls green, rises red (the legend names each
+    colour drawn), each bar labelled ``−10,2 %`` with room above and below for the labels."""
     figure, axes = _figure(HEIGHT * 0.95)
     values = [float(c) if c is not None else 0.0 for c in changes_pct]
     colours = [OK if v <= 0 else WARN for v in values]
@@ -339,7 +339,13 @@ def change_bars(
     axes.tick_params(axis="x", rotation=30 if len(labels) > 4 else 0)
     if len(labels) > 4:
         plt.setp(axes.get_xticklabels(), ha="right")
-    _legend_below(figure, [Patch(color=OK), Patch(color=WARN)], [_("Decrease"), _("Increase")], columns=2)
+    legend = [(Patch(color=OK), _("Decrease")), (Patch(color=WARN), _("Increase"))]
+    shown = [
+        (handle, text)
+        for handle, text in legend
+        if handle.get_facecolor() in [bar.get_facecolor() for bar in bars_]
+    ]
+    _legend_below(figure, [handle for handle, _text in shown], [text for _handle, text in shown], columns=2)
     return render_svg(figure, title, description)
 
 

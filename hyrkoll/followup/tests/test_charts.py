@@ -171,6 +171,9 @@ def test_every_bar_colour_has_a_legend_entry() -> None:
             target_label="Own target",
         )
     assert legend_texts(changes) == ["Decrease", "Increase"]
+    with translation.override("en"):
+        falls = charts.change_bars(["A", "B"], [-1.0, -2.0], title="t", description="d")
+    assert legend_texts(falls) == ["Decrease"]  # no entry for a colour that is not drawn
     for colour in (charts.OK, charts.WARN):
         assert f'fill="{colour}"' in changes[changes.index("-legend_1") :]
     assert legend_texts(regions) == ["Share, at most 2\xa0%", "Share, above 2\xa0%", "2\xa0%", "Own target"]
