@@ -1,4 +1,4 @@
-"""The need form in the browser: once a profession is chosen, the competence list holds only that
+"""The need and offer forms in the browser: once a profession is chosen, the competence list holds only that
 profession's competences (issue 15: it listed all 31)."""
 
 from __future__ import annotations
@@ -28,3 +28,33 @@ def test_competences_follow_the_profession(live_server: Any, login: Any, flow: d
     orderer.select_option("#id_competence", str(flow["competence"].pk))
     orderer.select_option("#id_profession", str(nurse.pk))
     assert orderer.input_value("#id_competence") == ""
+
+
+def test_the_offer_form_fills_in_the_consultants_record(
+    live_server: Any, login: Any, flow: dict[str, Any]
+) -> None:  # noqa: F811
+    """Choosing a consultant fills licence number, competence and CPR training from the record;
+    a value the user typed is kept (issue 15: the form asked again for what was on file)."""
+    import datetime
+
+    from hyrkoll.ordering.models import CallOff
+    from hyrkoll.ordering.tests.test_views_supplier import published
+
+    call_off: CallOff = published(flow)
+    consultant = flow["consultant_a"]
+    consultant.competence = flow["competence"]
+    consultant.hlr_trained_on = datetime.date(2026, 3, 1)
+    consultant.save()
+    supplier = login(flow["supplier_user_a"].username)
+    supplier.goto(f"{live_server.url}/ordering/supplier/call-offs/{call_off.pk}/offer/")
+    assert supplier.input_value("#id_licence_number") == ""
+    supplier.select_option("#id_consultant", str(consultant.pk))
+    assert supplier.input_value("#id_licence_number") == consultant.licence_number
+    assert supplier.input_value("#id_competence") == str(flow["competence"].pk)
+    assert supplier.input_value("#id_hlr_trained_on") == "2026-03-01"
+    assert supplier.is_visible("#personal-number-on-file")
+    # typed by the user: kept when the consultant changes back and forth
+    supplier.fill("#id_licence_number", "999999")
+    supplier.select_option("#id_consultant", "")
+    supplier.select_option("#id_consultant", str(consultant.pk))
+    assert supplier.input_value("#id_licence_number") == "999999"
