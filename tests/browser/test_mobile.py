@@ -1,6 +1,7 @@
 """A 390 px phone: the main menu folds away behind a "Menu" button (by mouse and by keyboard) and the
-detail pages with wide tables – the invoice, the need, a region's dashboard – never scroll sideways;
-at 1280 px the menu is always shown and the button hidden; without JavaScript the menu shows."""
+detail pages with wide tables – the invoice, the need, the assignment, a region's dashboard – never
+scroll sideways; at 1280 px the menu is always shown and the button hidden; without JavaScript the
+menu shows."""
 
 from __future__ import annotations
 
@@ -104,9 +105,12 @@ def test_detail_pages_do_not_scroll_sideways_on_a_phone(
         "(el) => el.scrollWidth > el.clientWidth", lines.first.element_handle()
     )  # it scrolls
     no_sideways_scroll(phone)
-    need = invoiced.lines.get().assignment.call_off.need_id
-    phone.goto(f"{live_server.url}/ordering/needs/{need}/")
+    assignment = invoiced.lines.get().assignment
+    phone.goto(f"{live_server.url}/ordering/needs/{assignment.call_off.need_id}/")
     assert phone.locator("main dl.facts").first.is_visible()
+    no_sideways_scroll(phone)
+    phone.goto(f"{live_server.url}/assignments/{assignment.pk}/")
+    assert phone.locator("#periods-heading").is_visible()
     no_sideways_scroll(phone)
 
     add_costs()
