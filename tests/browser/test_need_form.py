@@ -31,8 +31,10 @@ def test_competences_follow_the_profession(live_server: Any, login: Any, flow: d
 
 
 def test_the_offer_form_fills_in_the_consultants_record(
-    live_server: Any, login: Any, flow: dict[str, Any]
-) -> None:  # noqa: F811
+    live_server: Any,
+    login: Any,
+    flow: dict[str, Any],  # noqa: F811
+) -> None:
     """Choosing a consultant fills licence number, competence and CPR training from the record;
     a value the user typed is kept (issue 15: the form asked again for what was on file)."""
     import datetime
