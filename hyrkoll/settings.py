@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hyrkoll.governance",
     "hyrkoll.compliance",
     "hyrkoll.spending",
+    "hyrkoll.feed",
     "hyrkoll.demo",
 ]
 

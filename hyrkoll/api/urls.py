@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from hyrkoll.api import (
     compliance_views,
+    feed_views,
     followup_views,
     governance_views,
     invoicing_views,
@@ -59,6 +60,7 @@ urlpatterns = [
     ),
     path("token/", views.ObtainTokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("events/", feed_views.EventFeedView.as_view(), name="api-events"),
     path("trend/", followup_views.TrendView.as_view(), name="api-trend"),
     path("targets/", followup_views.TargetListView.as_view(), name="api-targets"),
     path("bemanningstrend/", followup_views.BemanningstrendView.as_view(), name="api-bemanningstrend"),

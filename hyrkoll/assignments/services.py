@@ -33,6 +33,7 @@ from hyrkoll.assignments.models import (
 )
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
+from hyrkoll.feed.services import FeedKind, record
 from hyrkoll.lib.dates import shift_months
 from hyrkoll.ordering.call_off_length import latest_call_off_end, max_call_off_months
 from hyrkoll.ordering.errors import WorkflowError
@@ -519,6 +520,16 @@ def _decide(actor: Any, report: TimeReport, to: str, comment: str) -> TimeReport
         after={"status": to},
         reason=comment,
     )
+    if to == TimeReportStatus.RETURNED:
+        assignment = report.assignment
+        data = {"assignment": assignment.pk, "week": report.week.isoformat(), "comment": comment}
+        record(
+            FeedKind.TIME_REPORT_RETURNED,
+            report,
+            region_id=assignment.region_id,
+            supplier_id=assignment.supplier_id,
+            data=data,
+        )
     return report
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
+from hyrkoll.feed.services import FeedKind, record
 from hyrkoll.invoicing import control, permissions
 from hyrkoll.invoicing.models import (
     Invoice,
@@ -146,8 +147,31 @@ def receive(
             "expected_sek": str(invoice.expected_sek),
         },
     )
+    for index, invoice in enumerate(invoices):
+        _feed_deviations(invoice, found[index])
     result.created = invoices
     return result
+
+
+def _feed_deviations(invoice: Invoice, deviations: list[InvoiceDeviation]) -> None:
+    """invoice.deviation_found to the supplier and the region when the control found open deviations."""
+    open_ = [d for d in deviations if d.accepted_at is None]
+    if not open_:
+        return
+    record(
+        FeedKind.INVOICE_DEVIATION_FOUND,
+        invoice,
+        region_id=invoice.region_id,
+        supplier_id=invoice.supplier_id,
+        data={
+            "invoice_number": invoice.number,
+            "invoiced_sek": str(invoice.invoiced_sek),
+            "expected_sek": str(invoice.expected_sek),
+            "open_deviations": len(open_),
+            "kinds": sorted({d.kind for d in open_}),
+            "deviation_sek": str(sum(d.amount_sek for d in open_)),
+        },
+    )
 
 
 LINE_COLUMNS = (
@@ -343,7 +367,15 @@ def approve(actor: Any, invoice: Invoice, comment: str = "") -> Invoice:
             _("%(count)d deviation(s) are open: accept each with a reason, or reject the invoice.")
             % {"count": open_count}
         )
-    return _decide(actor, stored, InvoiceStatus.APPROVED, comment.strip())
+    approved = _decide(actor, stored, InvoiceStatus.APPROVED, comment.strip())
+    record(
+        FeedKind.INVOICE_APPROVED,
+        approved,
+        region_id=approved.region_id,
+        supplier_id=approved.supplier_id,
+        data={"invoice_number": approved.number, "invoiced_sek": str(approved.invoiced_sek)},
+    )
+    return approved
 
 
 @transaction.atomic
@@ -412,6 +444,7 @@ def recheck(actor: Any, invoice: Invoice) -> Invoice:
             deviation.accepted_by_id = earlier.accepted_by_id
             deviation.accept_reason = earlier.accept_reason
     InvoiceDeviation.objects.bulk_create(found)
+    _feed_deviations(stored, found)
     InvoiceLine.objects.bulk_update(
         lines, ["assignment", "priced_quantity", "agreement_price_sek", "expected_sek"], batch_size=500
     )

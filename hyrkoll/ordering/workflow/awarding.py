@@ -16,7 +16,7 @@ from hyrkoll.assignments.services import ensure_initial_period
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.lib import numbers
-from hyrkoll.ordering import permissions
+from hyrkoll.ordering import feed_events, permissions
 from hyrkoll.ordering.checks import run_checks
 from hyrkoll.ordering.errors import WorkflowError
 from hyrkoll.ordering.models import CallOff, CallOffStatus, EventKind, NeedStatus, Offer, OfferStatus
@@ -117,6 +117,7 @@ def _award_checked(actor: Any, offer: Offer, deviation_reason: str) -> Assignmen
         text += " " + _("Deviation from the ranking: %(reason)s") % {"reason": deviation_reason}
     _event(need, actor, EventKind.AWARDED, text)
     audit.record(actor, AuditAction.DECISION, assignment, reason=deviation_reason)
+    feed_events.call_off_ended(call_off, feed_events.AWARDED)
     transaction.on_commit(lambda: notify_call_off_filled(call_off.pk))
     transaction.on_commit(lambda: notify_orderer_awarded(call_off.pk))
     return assignment
@@ -138,4 +139,5 @@ def close_unfilled(actor: Any, call_off: CallOff, reason: str) -> None:
     )
     _move(call_off.need, actor, (NeedStatus.PUBLISHED,), NeedStatus.UNFILLED)
     _event(call_off.need, actor, EventKind.CLOSED, reason)
+    feed_events.call_off_ended(call_off, feed_events.UNFILLED)
     transaction.on_commit(lambda: notify_call_off_filled(call_off.pk))

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hyrkoll.ordering import permissions
+from hyrkoll.ordering import feed_events, permissions
 from hyrkoll.ordering.errors import WorkflowError
 from hyrkoll.ordering.models import Decision, DecisionOutcome, EventKind, Need, NeedStatus
 from hyrkoll.ordering.workflow.publication import publish
@@ -38,6 +38,8 @@ def steering_review(actor: Any, need: Need, outcome: str, reason: str) -> Decisi
         need=need, is_steering_review=True, outcome=outcome, reason=reason, decided_by=actor
     )
     _event(need, actor, EventKind.STEERING_REVIEW, f"{decision.get_outcome_display()}: {reason}")
+    if to == NeedStatus.AWAITING_APPROVAL:
+        feed_events.need_awaiting_decision(need)
     return decision
 
 

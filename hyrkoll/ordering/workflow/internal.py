@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hyrkoll.accounts.models import DecisionLevel
-from hyrkoll.ordering import permissions
+from hyrkoll.ordering import feed_events, permissions
 from hyrkoll.ordering.errors import WorkflowError
 from hyrkoll.ordering.models import AttemptOutcome, EventKind, InternalAttempt, Need, NeedStatus
 from hyrkoll.ordering.workflow.status import _event, _move, unit_chain
@@ -107,4 +107,6 @@ def exhaust_internal(actor: Any, need: Need, reason: str) -> RuleOutcome:
         rule_outcome=_outcome_record(outcome),
     )
     _event(need, actor, EventKind.RULES, describe_outcome(outcome))
+    if next_status == NeedStatus.AWAITING_APPROVAL:
+        feed_events.need_awaiting_decision(need)
     return outcome

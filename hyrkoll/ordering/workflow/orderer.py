@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from hyrkoll.agreement.pricing import NoAgreementPrice, quote
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
-from hyrkoll.ordering import permissions
+from hyrkoll.ordering import feed_events, permissions
 from hyrkoll.ordering.call_off_length import max_call_off_days, max_call_off_months
 from hyrkoll.ordering.errors import WorkflowError
 from hyrkoll.ordering.models import CallOff, CallOffStatus, EventKind, Need, NeedStatus, Offer, OfferStatus
@@ -127,6 +127,7 @@ def cancel(actor: Any, need: Need, reason: str) -> Need:
         Offer.objects.filter(call_off=call_off, status=OfferStatus.SUBMITTED).update(
             status=OfferStatus.NOT_AWARDED
         )
+        feed_events.call_off_ended(call_off, feed_events.CANCELLED)
         transaction.on_commit(lambda: notify_call_off_filled(call_off.pk))
     _event(need, actor, EventKind.CANCELLED, reason)
     return need

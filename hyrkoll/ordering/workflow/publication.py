@@ -21,7 +21,7 @@ from hyrkoll.agreement.models import (
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.compliance.suspensions import suspended_supplier_ids
-from hyrkoll.ordering import permissions
+from hyrkoll.ordering import feed_events, permissions
 from hyrkoll.ordering.errors import WorkflowError
 from hyrkoll.ordering.models import CallOff, CallOffRecipient, EventKind, Need, NeedStatus
 from hyrkoll.ordering.notifications import notify_call_off_published
@@ -84,5 +84,6 @@ def publish(actor: Any, need: Need) -> CallOff:
         },
     )
     audit.record(actor, AuditAction.CREATE, call_off)
+    feed_events.call_off_published(call_off, suppliers)
     transaction.on_commit(lambda: notify_call_off_published(call_off.pk))
     return call_off

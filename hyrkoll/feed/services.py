@@ -1,0 +1,60 @@
+"""Recording feed events: :func:`record`, called by the workflow steps inside their transaction.
+
+The feed imports no workflow module; the workflow imports this function. An event is written in
+the step's own transaction, so it exists exactly when the step commits (a step that raises and
+rolls back leaves no event). It gets its feed position only after commit
+(:mod:`hyrkoll.feed.positions`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from hyrkoll.feed.models import FeedEvent, FeedKind
+
+__all__ = ["FeedKind", "record"]
+
+# The objects an event may point at: model label → (object type in the feed, API detail route).
+OBJECT_TYPES: dict[str, tuple[str, str]] = {
+    "ordering.need": ("need", "api-need-detail"),
+    "ordering.calloff": ("call_off", "api-call-off-detail"),
+    "ordering.offer": ("offer", "api-offer-detail"),
+    "assignments.timereport": ("time_report", "api-time-report-detail"),
+    "invoicing.invoice": ("invoice", "api-invoice-detail"),
+}
+
+
+def record(
+    kind: str,
+    obj: models.Model,
+    *,
+    region_id: int | None = None,
+    supplier_id: int | None = None,
+    decision_level: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> FeedEvent:
+    """Record that ``kind`` happened to ``obj``, addressed to a region and/or a supplier.
+
+    Must run inside the step's ``transaction.atomic()``; ``data`` is a small JSON object
+    (references, amounts, reasons) for the receiving system.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("feed.record() must run inside the workflow step's transaction.")
+    if region_id is None and supplier_id is None:
+        raise ValueError("A feed event is addressed to a region or a supplier.")
+    object_type, route = OBJECT_TYPES[obj._meta.label_lower]
+    return FeedEvent.objects.create(
+        kind=FeedKind(kind),
+        region_id=region_id,
+        supplier_id=supplier_id,
+        decision_level=decision_level,
+        object_type=object_type,
+        object_id=obj.pk,
+        object_url=reverse(route, args=[obj.pk]),
+        data=data or {},
+        occurred_at=timezone.now(),
+    )
