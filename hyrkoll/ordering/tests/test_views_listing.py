@@ -55,9 +55,7 @@ def test_needs_filter_by_period_and_status(client: Client, flow: dict[str, Any])
     assert len(pks(client.get(url, {"status": "draft", "from": "not-a-date"}))) == 3
 
 
-def test_page_links_keep_the_filters_and_sort(
-    client: Client, flow: dict[str, Any], monkeypatch: Any
-) -> None:
+def test_page_links_keep_the_filters_and_sort(client: Client, flow: dict[str, Any], monkeypatch: Any) -> None:
     monkeypatch.setattr(common, "PAGE_SIZE", 2)
     drafts(flow, 3)
     client.force_login(flow["call_off_unit"])
