@@ -44,8 +44,10 @@ from hyrkoll.assignments.models import (
     TimeReportStatus,
 )
 from hyrkoll.assignments.services import last_day
+from hyrkoll.invoicing import credit
 from hyrkoll.invoicing.models import (
     DeviationKind,
+    DocumentType,
     Invoice,
     InvoiceDeviation,
     InvoiceLine,
@@ -361,8 +363,11 @@ def check(invoices: list[Invoice], lines: dict[int, list[InvoiceLine]]) -> dict[
     for index, invoice in enumerate(invoices):
         deviations: list[InvoiceDeviation] = []
         key = (invoice.supplier_id, invoice.number)
-        for line in lines[index]:
-            deviations.extend(_check_line(context, pricer, invoice, line))
+        if invoice.document_type == DocumentType.CREDIT_NOTE:
+            deviations.extend(credit.check(invoice, lines[index], context.assignments))
+        else:
+            for line in lines[index]:
+                deviations.extend(_check_line(context, pricer, invoice, line))
         invoice.invoiced_sek = sum((line.amount_sek for line in lines[index]), ZERO)
         invoice.expected_sek = sum((line.expected_sek for line in lines[index]), ZERO)
         if key in context.used_numbers:

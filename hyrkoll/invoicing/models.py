@@ -31,6 +31,13 @@ class InvoiceStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class DocumentType(models.TextChoices):
+    """An invoice, or a credit note that reduces what an earlier invoice of the supplier asked for."""
+
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
 class LineKind(models.TextChoices):
     """What an invoice line charges. Hours at the base price, or a supplement of the price list."""
 
@@ -110,6 +117,18 @@ class Invoice(models.Model):
         related_name="invoice_set",
         verbose_name=_("file"),
     )
+    document_type = models.CharField(
+        _("document"), max_length=12, choices=DocumentType.choices, default=DocumentType.INVOICE
+    )
+    credited_invoice = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("credited invoice"),
+        help_text=_("For a credit note: the supplier's invoice it reduces (its lines are negative)."),
+    )
     content_hash = models.CharField(
         _("content fingerprint"),
         max_length=64,
@@ -144,7 +163,13 @@ class Invoice(models.Model):
             # is stored and shown as a duplicate invoice number.
             models.UniqueConstraint(
                 fields=["supplier", "number", "content_hash"], name="%(app_label)s_%(class)s_once"
-            )
+            ),
+            # A credit note always names the invoice it credits; an invoice never does.
+            models.CheckConstraint(
+                condition=(Q(document_type="credit_note") & Q(credited_invoice__isnull=False))
+                | (Q(document_type="invoice") & Q(credited_invoice__isnull=True)),
+                name="%(app_label)s_%(class)s_credit_note_names_invoice",
+            ),
         ]
         indexes = [
             models.Index(fields=["region", "status"], name="invoice_region_status"),

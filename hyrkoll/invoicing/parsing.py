@@ -239,6 +239,9 @@ class ParsedInvoice:
     invoice_date: datetime.date
     due_date: datetime.date | None
     lines: list[ParsedLine] = field(default_factory=list)
+    # A credit note (Peppol CreditNote): negative lines, and the stored invoice it credits.
+    document_type: str = "invoice"
+    credited_invoice: Any = None
 
     def content_hash(self) -> str:
         """A fingerprint of what the invoice says, independent of the file and the line order."""

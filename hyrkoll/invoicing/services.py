@@ -39,6 +39,7 @@ from hyrkoll.invoicing.parsing import (
     read_file,
     sha256_of,
 )
+from hyrkoll.invoicing.peppol.reading import is_peppol_upload
 from hyrkoll.lib.bulk import insert_rows
 from hyrkoll.ordering.workflow import WorkflowError
 from hyrkoll.organisation.models import Region
@@ -111,6 +112,8 @@ def receive(
             number=parsed.number,
             invoice_date=parsed.invoice_date,
             due_date=parsed.due_date,
+            document_type=parsed.document_type,
+            credited_invoice=parsed.credited_invoice,
             source=source,
             source_file=source_file,
             content_hash=hashes[id(parsed)],
@@ -234,6 +237,11 @@ def import_file(actor: Any, region: Region, data: bytes, filename: str) -> FileR
     earlier = InvoiceFile.objects.filter(region=region, sha256=digest).first()
     if earlier is not None:
         return FileResult(earlier, Received(), already_imported=True)
+    if is_peppol_upload(data, filename):
+        # Peppol documents (.xml/.zip); that module builds on this one.
+        from hyrkoll.invoicing.peppol import importing
+
+        return importing.import_file(actor, region, data, filename, digest)
     parsed, errors, count = read_file(data, filename)
     if errors:
         raise FileRejected(errors.items, errors.total)
