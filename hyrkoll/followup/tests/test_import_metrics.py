@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from hyrkoll.followup import importing
 from hyrkoll.followup.models import ImportStatus, StaffingMetric
@@ -25,6 +26,14 @@ def values() -> dict[tuple[str, str, str, str, str], Decimal]:
             "region__code", "period", "metric", "profession", "care_area", "value"
         )
     }
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """The messages are asserted in English; without this the outcome hung on the language an
+    earlier test left active (the default is Swedish)."""
+    with translation.override("en"):
+        yield
 
 
 def run(data: bytes, name: str = "metrics.csv", **kwargs: Any) -> Any:

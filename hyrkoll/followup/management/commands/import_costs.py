@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from hyrkoll.followup import importing
 from hyrkoll.followup.models import CostImport, ImportKind, ImportStatus
@@ -54,6 +54,7 @@ class Command(BaseCommand):
 
         return show
 
+    @no_translations  # one language for the whole output: the command's own lines are English
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
