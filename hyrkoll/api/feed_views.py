@@ -57,9 +57,11 @@ EXAMPLE = {
             "object": {"type": "call_off", "id": 55, "url": "/api/v1/call-offs/55/"},
             "data": {
                 "reference": "Avrop 55 · behov 132",
-                "response_deadline": "2026-03-05T09:14:03+01:00",
+                "need": 132,
+                "response_deadline": "2026-03-05T09:14:03.512000+01:00",
                 "starts_on": "2026-04-01",
                 "ends_on": "2026-06-30",
+                "hours_per_week": "40.0",
             },
         },
         {
@@ -67,7 +69,7 @@ EXAMPLE = {
             "kind": "offer.not_awarded",
             "occurred_at": "2026-03-06T10:02:41.100000+01:00",
             "object": {"type": "offer", "id": 310, "url": "/api/v1/offers/310/"},
-            "data": {"reference": "Avrop 55 · behov 132", "outcome": "awarded"},
+            "data": {"reference": "Avrop 55 · behov 132", "call_off": 55, "outcome": "awarded"},
         },
     ],
     "next_cursor": "djE6NTc",
@@ -102,7 +104,14 @@ class EventFeedView(APIView):
             "cancelled) and `offer.awarded` / `offer.not_awarded` for suppliers; "
             "`time_report.returned`, `invoice.deviation_found` and `invoice.approved` for the "
             "supplier and the region; `need.awaiting_decision` for the region's approvers at or "
-            "above the required decision level. National users receive no events."
+            "above the required decision level. National users receive no events.\n\n"
+            "`data` by kind (amounts are decimal strings in SEK): `call_off.published` reference, "
+            "need, response_deadline, starts_on, ends_on, hours_per_week; `call_off.closed` "
+            "reference, outcome; `offer.awarded` / `offer.not_awarded` reference, call_off, outcome; "
+            "`time_report.returned` assignment, week, comment; `invoice.deviation_found` "
+            "invoice_number, invoiced_sek, expected_sek, open_deviations, kinds, deviation_sek; "
+            "`invoice.approved` invoice_number, invoiced_sek; `need.awaiting_decision` reference, "
+            "required_level, unit, starts_on, ends_on, estimated_cost_sek, outside_agreement."
         ),
         parameters=[
             OpenApiParameter(

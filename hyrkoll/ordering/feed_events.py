@@ -8,6 +8,7 @@ gets the same text whoever acted.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
@@ -25,6 +26,10 @@ def _reference(obj: CallOff | Need) -> str:
         return str(obj.reference)
 
 
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
 def call_off_published(call_off: CallOff, suppliers: Iterable[Supplier]) -> None:
     """call_off.published, once for each supplier the call-off was sent to."""
     need = call_off.need
@@ -34,7 +39,7 @@ def call_off_published(call_off: CallOff, suppliers: Iterable[Supplier]) -> None
         "response_deadline": call_off.response_deadline.isoformat(),
         "starts_on": need.starts_on.isoformat(),
         "ends_on": need.ends_on.isoformat(),
-        "hours_per_week": str(need.hours_per_week),
+        "hours_per_week": f"{Decimal(need.hours_per_week):.1f}",
     }
     for supplier in suppliers:
         record(FeedKind.CALL_OFF_PUBLISHED, call_off, supplier_id=supplier.pk, data=data)
@@ -79,9 +84,7 @@ def need_awaiting_decision(need: Need) -> None:
             "unit": need.unit.name,
             "starts_on": need.starts_on.isoformat(),
             "ends_on": need.ends_on.isoformat(),
-            "estimated_cost_sek": str(need.estimated_cost_sek)
-            if need.estimated_cost_sek is not None
-            else None,
+            "estimated_cost_sek": _amount(need.estimated_cost_sek),
             "outside_agreement": need.outside_agreement,
         },
     )
