@@ -253,7 +253,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"InvoiceLineKindEnum": "hyrkoll.invoicing.models.LineKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "InvoiceLineKindEnum": "hyrkoll.invoicing.models.LineKind",
+        "CostImportKindEnum": "hyrkoll.followup.models.ImportKind",
+        "CostImportStatusEnum": "hyrkoll.followup.models.ImportStatus",
+        "OrgUnitKindEnum": "hyrkoll.organisation.models.OrgUnitKind",
+    },
 }
 
 # Follow-up imports: a web upload is imported by the job worker (`hyrkoll run_jobs --loop`); in a

@@ -9,11 +9,14 @@ from rest_framework.routers import DefaultRouter
 
 from hyrkoll.api import (
     compliance_views,
+    decision_views,
     feed_views,
     followup_views,
     governance_views,
+    import_views,
     invoicing_views,
     ordering_views,
+    org_unit_views,
     procurement_views,
     views,
 )
@@ -31,9 +34,9 @@ router.register("suppliers", views.SupplierViewSet, basename="api-supplier")
 router.register("admissions", views.AdmissionViewSet, basename="api-admission")
 router.register("price-lists", views.PriceListViewSet, basename="api-price-list")
 router.register("accessions", views.AccessionViewSet, basename="api-accession")
-router.register("org-units", views.OrgUnitViewSet, basename="api-org-unit")
+router.register("org-units", org_unit_views.OrgUnitWriteViewSet, basename="api-org-unit")
 router.register("consultants", views.ConsultantViewSet, basename="api-consultant")
-router.register("needs", ordering_views.NeedViewSet, basename="api-need")
+router.register("needs", decision_views.NeedWithDecisionsViewSet, basename="api-need")
 router.register("call-offs", ordering_views.CallOffViewSet, basename="api-call-off")
 router.register("offers", ordering_views.OfferViewSet, basename="api-offer")
 router.register("measures", governance_views.MeasureViewSet, basename="api-measure")
@@ -50,6 +53,7 @@ router.register(
 )
 router.register("suspensions", compliance_views.SuspensionViewSet, basename="api-suspension")
 router.register("direct-purchases", compliance_views.DirectPurchaseViewSet, basename="api-direct-purchase")
+router.register("cost-imports", import_views.CostImportViewSet, basename="api-cost-import")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),

@@ -48,6 +48,11 @@ def can_decide(user: Any, need: Any) -> bool:
     return deciding_level(user, need) is not None
 
 
+def is_approver(user: Any, region_id: int) -> bool:
+    """Holds an approver role in the region, at some level (``can_decide`` checks the need's)."""
+    return bool(_region_roles(user, Role.APPROVER, region_id))
+
+
 def is_call_off_unit(user: Any, region_id: int) -> bool:
     return bool(_region_roles(user, Role.CALL_OFF_UNIT, region_id))
 

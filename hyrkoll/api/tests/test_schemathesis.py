@@ -38,6 +38,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -69,6 +70,7 @@ from hyrkoll.assignments import services as assignment_services
 from hyrkoll.compliance import services as compliance_services
 from hyrkoll.compliance.models import DeviationKind, DirectPurchase
 from hyrkoll.consultants.models import Consultant, LicenceRegisterEntry
+from hyrkoll.followup.models import CostImport, ImportKind, ImportStatus
 from hyrkoll.governance.models import ActionPlan, Measure, Procurement, SteeringDecision
 from hyrkoll.invoicing import services as invoice_services
 from hyrkoll.invoicing.models import InvoiceSource
@@ -148,6 +150,16 @@ WRITERS: dict[str, frozenset[str]] = {
     "POST /api/v1/invoices/{id}/approve/": ORDERERS_A,  # the call-off unit or the units' manager
     "POST /api/v1/invoices/{id}/reject/": ORDERERS_A,
     "POST /api/v1/invoices/{id}/deviations/{deviation}/accept/": ORDERERS_A,
+    # A region's controller (their own region) or the national coordinator (any).
+    "POST /api/v1/cost-imports/": frozenset({"writer_a", "writer_b", "coordinator"}),
+    # The region administrator, in their own region.
+    "POST /api/v1/org-units/": frozenset({"writer_a", "writer_b"}),
+    "PATCH /api/v1/org-units/{id}/": frozenset({"writer_a"}),
+    # An approver at the required level (writer_a: the department head's level, region-wide).
+    "POST /api/v1/needs/{id}/approve/": frozenset({"writer_a"}),
+    "POST /api/v1/needs/{id}/reject/": frozenset({"writer_a"}),
+    "POST /api/v1/needs/{id}/return/": frozenset({"writer_a"}),
+    "POST /api/v1/needs/{id}/internal-attempts/": frozenset({"writer_a"}),  # the call-off unit
 }
 
 
@@ -279,6 +291,24 @@ def build_world() -> dict[str, Any]:
         cast["supplier_user_a"], open_need.call_off, _offer(cast, "a", start + datetime.timedelta(days=120))
     )
     draft = workflow.save_draft(cast["orderer_a"], _need(cast, start + datetime.timedelta(days=7)))
+    # A need in the internal search, and one awaiting the approver's decision.
+    searching = workflow.save_draft(cast["orderer_a"], _need(cast, start + datetime.timedelta(days=14)))
+    workflow.submit(cast["orderer_a"], searching)
+    awaiting = workflow.save_draft(cast["orderer_a"], _need(cast, start + datetime.timedelta(days=21)))
+    workflow.submit(cast["orderer_a"], awaiting)
+    workflow.exhaust_internal(cast["call_off_unit"], awaiting, "Poolen tillfrågad")
+    # A finished import of region A's ledger, with a row error.
+    cost_import = CostImport.objects.create(
+        kind=ImportKind.COSTS,
+        status=ImportStatus.REJECTED,
+        region=cast["region_a"],
+        created_by=cast["writer_a"],
+        filename="huvudbok.csv",
+        sha256="0" * 64,
+        lines=2,
+        lines_done=2,
+        errors=[{"row": 2, "field": "amount_sek", "value": "abc", "message": "Inte ett belopp."}],
+    )
 
     # Time: one approved week, one submitted week.
     monday = assignment.starts_on + datetime.timedelta(days=(7 - assignment.starts_on.weekday()) % 7)
@@ -377,6 +407,9 @@ def build_world() -> dict[str, Any]:
         "tokens": tokens,
         "objects": {
             "need": draft,
+            "searching_need": searching,
+            "awaiting_need": awaiting,
+            "cost_import": cost_import,
             "published_need": need,
             "call_off": open_need.call_off,
             "offer": open_offer,
@@ -395,14 +428,21 @@ def build_world() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def world_data(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+def world_data(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
     """The module's data in one transaction, rolled back when the module is done.
+
+    Uploaded files (cost imports) go to a temporary media directory and are never run inline.
 
     Requests go straight to the WSGI app, which closes "obsolete" connections at the start and end of
     each request – inside the transaction that would drop it – so that handler is disconnected for the
     module, as Django's own test client does.
     """
-    with django_db_blocker.unblock():
+    media = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"), FOLLOWUP_IMPORT_INLINE_THREAD=False
+    )
+    with django_db_blocker.unblock(), media:
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         atomic = transaction.atomic()
@@ -458,6 +498,11 @@ TARGETS: dict[str, Target] = {
     "/api/v1/needs/{id}/cancel/": Target("region", _pk("need")),
     "/api/v1/needs/{id}/events/": Target("region", _pk("need")),
     "/api/v1/needs/{id}/submit/": Target("region", _pk("need")),
+    "/api/v1/needs/{id}/approve/": Target("region", _pk("awaiting_need")),
+    "/api/v1/needs/{id}/reject/": Target("region", _pk("awaiting_need")),
+    "/api/v1/needs/{id}/return/": Target("region", _pk("awaiting_need")),
+    "/api/v1/needs/{id}/internal-attempts/": Target("region", _pk("searching_need")),
+    "/api/v1/cost-imports/{id}/": Target("region", _pk("cost_import")),
     "/api/v1/org-units/{id}/": Target("region", lambda data: {"id": data["units_a"]["care_unit"].pk}),
     "/api/v1/action-plans/{id}/": Target("region", _pk("action_plan")),
     "/api/v1/steering-decisions/{id}/": Target("region", _pk("steering_decision")),
@@ -643,6 +688,11 @@ def test_write_refused_without_the_role(label: str, persona: str, world_data: di
 # A body the write operations accept, so that a refusal cannot come from validation instead of scoping.
 BODIES: dict[str, dict[str, Any]] = {
     "/api/v1/needs/{id}/cancel/": {"reason": "Behövs inte"},
+    "/api/v1/needs/{id}/approve/": {"reason": "Vakans"},
+    "/api/v1/needs/{id}/reject/": {"reason": "Inte nu"},
+    "/api/v1/needs/{id}/return/": {"reason": "Komplettera"},
+    "/api/v1/needs/{id}/internal-attempts/": {"description": "Grannenheten", "outcome": "declined"},
+    "/api/v1/org-units/{id}/": {"name": "Nytt namn"},
     "/api/v1/time-reports/{id}/return/": {"reason": "Fel vecka"},
     "/api/v1/invoices/{id}/reject/": {"comment": "Fel pris"},
     "/api/v1/invoices/{id}/deviations/{deviation}/accept/": {"reason": "Avtalat"},
