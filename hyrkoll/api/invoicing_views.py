@@ -22,6 +22,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hyrkoll.api import peppol_views
 from hyrkoll.api.ordering_views import _errors, run_step
 from hyrkoll.api.views import ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.assignments import permissions as assignment_permissions
@@ -357,10 +358,15 @@ class _BadRequest(ValidationError):
         description=(
             "The invoice is checked at once against the assignments, the approved time and the agreement's "
             "prices; the response carries the deviations found. The same invoice (number and lines) sent again "
-            "returns the stored one with status 200 and changes nothing."
+            "returns the stored one with status 200 and changes nothing." + peppol_views.DESCRIPTION
         ),
-        request=InvoiceCreateSerializer,
-        responses=_errors(400, 403, created=InvoiceSerializer, ok=InvoiceSerializer),
+        request={
+            "application/json": InvoiceCreateSerializer,
+            peppol_views.XML_MEDIA_TYPE: OpenApiTypes.BINARY,
+        },
+        examples=peppol_views.REQUEST_EXAMPLES,
+        responses=_errors(403, created=InvoiceSerializer, ok=InvoiceSerializer)
+        | {400: peppol_views.REJECTED},
     ),
 )
 class InvoiceViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -387,7 +393,16 @@ class InvoiceViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         number = query_str(self.request, "number")
         return queryset.filter(number=number) if number else queryset
 
+    def get_parsers(self) -> list[Any]:
+        parsers = super().get_parsers()
+        # Only the create takes a Peppol document (``action`` is not set yet when DRF asks).
+        if getattr(self, "action_map", {}).get("post") == "create":
+            parsers.append(peppol_views.UBLParser())
+        return parsers
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if peppol_views.is_xml(request):
+            return peppol_views.create(self, request, InvoiceSerializer)
         if not invoice_permissions.can_submit(request.user):
             raise PermissionDenied(_("Only a supplier's user submits invoices."))
         serializer = InvoiceCreateSerializer(data=request.data)

@@ -34,7 +34,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -44,24 +43,17 @@ from hyrkoll.agreement.models import Supplier, SupplierAdmission
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.compliance.suspensions import is_suspended
 from hyrkoll.invoicing import credit
-from hyrkoll.invoicing.models import DocumentType, Invoice, InvoiceStatus, LineKind
-from hyrkoll.invoicing.parsing import Errors, LineChecker, ParsedInvoice, ParsedLine, fold, kind_names
+from hyrkoll.invoicing.models import DocumentType, Invoice, InvoiceStatus
+from hyrkoll.invoicing.parsing import ParsedInvoice, ParsedLine
+from hyrkoll.invoicing.peppol import lines as line_mapping
 from hyrkoll.invoicing.peppol.findings import DocumentRejected, Finding
+from hyrkoll.invoicing.peppol.lines import order_reference, unit_code
 from hyrkoll.invoicing.peppol.validation import NS, document_kind, where
 from hyrkoll.lib.orgno import normalise_org_no
 from hyrkoll.organisation.models import Region
 
-ORDER_REFERENCE = re.compile(r"U-([1-9]\d{0,11})")
-HOURS_UNIT, WEEKS_UNIT = "HUR", "WEE"  # UN/ECE Recommendation 20: hour, week
-
-
-def order_reference(assignment: Assignment) -> str:
-    """What the supplier puts in ``cac:OrderReference/cbc:ID``: ``U-`` and the assignment's number."""
-    return f"U-{assignment.pk}"
-
-
-def unit_code(kind: str) -> str:
-    return WEEKS_UNIT if kind == LineKind.TRAVEL_FLAT_RATE else HOURS_UNIT
+ORDER_REFERENCE = re.compile(r"U-([1-9]\d{0,11})")  # as lines.order_reference writes it
+__all__ = ["ORDER_REFERENCE", "Mapped", "Refusals", "map_document", "order_reference", "unit_code"]
 
 
 @dataclass
@@ -71,7 +63,7 @@ class Mapped:
     lines: int
 
 
-class _Refusals:
+class Refusals:
     def __init__(self, root: etree._Element, document: str) -> None:
         self.root, self.document, self.items = root, document, []  # type: list[Finding]
 
@@ -98,7 +90,7 @@ def map_document(
     its); ``supplier``: the API token's supplier (the seller must be it). Raises DocumentRejected."""
     root = tree.getroot()
     is_credit = document_kind(root) == "CreditNote"
-    refusals = _Refusals(root, document)
+    refusals = Refusals(root, document)
     number = (root.findtext("cbc:ID", "", NS) or "").strip()
     if not number or len(number) > 50:
         refusals.add(
@@ -118,7 +110,7 @@ def map_document(
     seller = _seller(root, refusals, issued, supplier)
     assignment = _assignment(root, refusals, seller, region) if seller is not None else None
     credited = _credited(root, refusals, seller, assignment) if is_credit and assignment else None
-    lines = _lines(root, refusals, assignment, is_credit) if assignment is not None else []
+    lines = line_mapping.lines(root, refusals, assignment, is_credit) if assignment is not None else []
     if credited is not None and not refusals.items:
         _check_credit(root, refusals, credited, assignment, lines)
     if refusals.items:
@@ -137,7 +129,7 @@ def map_document(
 
 
 def _seller(
-    root: etree._Element, refusals: _Refusals, issued: datetime.date | None, expected: Supplier | None
+    root: etree._Element, refusals: Refusals, issued: datetime.date | None, expected: Supplier | None
 ) -> Supplier | None:
     element = root.find("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID", NS)
     raw = (element.text or "").strip() if element is not None else ""
@@ -186,7 +178,7 @@ def _seller(
 
 
 def _assignment(
-    root: etree._Element, refusals: _Refusals, seller: Supplier, region: Region | None
+    root: etree._Element, refusals: Refusals, seller: Supplier, region: Region | None
 ) -> Assignment | None:
     element = root.find("cac:OrderReference/cbc:ID", NS)
     raw = (element.text or "").strip() if element is not None else ""
@@ -219,7 +211,7 @@ def _assignment(
 
 
 def _credited(
-    root: etree._Element, refusals: _Refusals, seller: Supplier | None, assignment: Assignment
+    root: etree._Element, refusals: Refusals, seller: Supplier | None, assignment: Assignment
 ) -> Invoice | None:
     element = root.find("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", NS)
     number = (element.text or "").strip() if element is not None else ""
@@ -249,102 +241,9 @@ def _credited(
     return found
 
 
-def _lines(
-    root: etree._Element, refusals: _Refusals, assignment: Assignment, is_credit: bool
-) -> list[ParsedLine]:
-    tag, quantity_tag = (
-        ("CreditNoteLine", "CreditedQuantity") if is_credit else ("InvoiceLine", "InvoicedQuantity")
-    )
-    kinds = kind_names()
-    period = root.find("cac:InvoicePeriod", NS)
-    result = []
-    for element in root.findall(f"cac:{tag}", NS):
-        code = (element.findtext("cac:Item/cac:SellersItemIdentification/cbc:ID", "", NS) or "").strip()
-        if code:
-            kind = code if code in LineKind.values else None
-        else:
-            names = (element.findtext(f"cac:Item/cbc:{n}", "", NS) or "" for n in ("Name", "Description"))
-            kind = next((kinds[fold(name)] for name in names if name.strip() and fold(name) in kinds), None)
-        if kind is None:
-            refusals.add(
-                "HYRKOLL-LIN-02",
-                _(
-                    "Unknown line kind '%(code)s': give one of %(codes)s in cac:Item/cac:SellersItemIdentification/cbc:ID."
-                )
-                % {"code": code[:40], "codes": ", ".join(LineKind.values)},
-                element,
-            )
-            continue
-        quantity = element.find(f"cbc:{quantity_tag}", NS)
-        unit = quantity.get("unitCode", "") if quantity is not None else ""
-        if unit != unit_code(kind):
-            refusals.add(
-                "HYRKOLL-LIN-04",
-                _("Unit code '%(unit)s': a line of kind %(kind)s is invoiced in %(expected)s.")
-                % {"unit": unit, "kind": kind, "expected": unit_code(kind)},
-                quantity,
-            )
-            continue
-        line_period = element.find("cac:InvoicePeriod", NS)
-        line_period = line_period if line_period is not None else period
-        start = line_period.findtext("cbc:StartDate", "", NS) if line_period is not None else ""
-        end = line_period.findtext("cbc:EndDate", "", NS) if line_period is not None else ""
-        if not start or not end:
-            refusals.add(
-                "HYRKOLL-LIN-03",
-                _("The line needs its period (cac:InvoicePeriod with StartDate and EndDate)."),
-                element,
-            )
-            continue
-        values = _line_values(element, quantity, assignment, kind, start, end)
-        if is_credit and values["quantity"].startswith("-"):
-            refusals.add("HYRKOLL-LIN-05", _("A credit note credits positive quantities."), quantity)
-            continue
-        errors = Errors()
-        parsed = LineChecker(errors).line(None, values, {name: name for name in values})
-        for error in errors.items:
-            refusals.add("HYRKOLL-LIN-01", f"{error.column}: {error.message}", element)
-        if parsed is not None:
-            if is_credit:
-                parsed.quantity, parsed.amount_sek = -parsed.quantity, -parsed.amount_sek
-            result.append(parsed)
-    return result
-
-
-def _line_values(
-    element: etree._Element,
-    quantity: etree._Element | None,
-    assignment: Assignment,
-    kind: str,
-    start: str,
-    end: str,
-) -> dict[str, Any]:
-    price_text = (element.findtext("cac:Price/cbc:PriceAmount", "", NS) or "").strip()
-    base_text = (element.findtext("cac:Price/cbc:BaseQuantity", "", NS) or "").strip()
-    if base_text and price_text:
-        try:
-            price = Decimal(price_text) / Decimal(base_text)
-            price_text = (
-                str(price.quantize(Decimal("0.01")))
-                if price == price.quantize(Decimal("0.01"))
-                else str(price)
-            )
-        except (ArithmeticError, ValueError):
-            price_text = "?"
-    return {
-        "assignment": order_reference(assignment),
-        "date_from": start.strip()[:10],
-        "date_to": end.strip()[:10],
-        "kind": kind,
-        "quantity": (quantity.text or "").strip() if quantity is not None else "",
-        "unit_price_sek": price_text,
-        "amount_sek": (element.findtext("cbc:LineExtensionAmount", "", NS) or "").strip(),
-    }
-
-
 def _check_credit(
     root: etree._Element,
-    refusals: _Refusals,
+    refusals: Refusals,
     credited: Invoice,
     assignment: Assignment | None,
     lines: list[ParsedLine],
