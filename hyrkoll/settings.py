@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "hyrkoll.compliance",
     "hyrkoll.spending",
     "hyrkoll.feed",
+    "hyrkoll.outbox",
     "hyrkoll.demo",
 ]
 
@@ -225,6 +226,11 @@ EMAIL_BACKEND = envstr(
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "hyrkoll@localhost")
+# Every e-mail goes through the outbox (hyrkoll.outbox.services), sent by `hyrkoll run_jobs --loop`;
+# in a demo and in tests the request that queued it also sends it right after its commit.
+OUTBOX_SEND_INLINE = envbool("OUTBOX_SEND_INLINE", DEBUG or TESTING)
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 6)
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 600)
 
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

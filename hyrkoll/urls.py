@@ -17,6 +17,7 @@ urlpatterns = [
     path("agreement/", include("hyrkoll.agreement.urls")),
     path("organisation/", include("hyrkoll.organisation.urls")),
     path("audit/", include("hyrkoll.audit.urls")),
+    path("outbox/", include("hyrkoll.outbox.urls")),
     path("ordering/", include("hyrkoll.ordering.urls")),
     path("assignments/", include("hyrkoll.assignments.urls")),
     path("invoices/", include("hyrkoll.invoicing.urls")),

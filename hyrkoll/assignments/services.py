@@ -31,6 +31,7 @@ from hyrkoll.assignments.models import (
     TimeReportDay,
     TimeReportStatus,
 )
+from hyrkoll.assignments.notifications import notify_time_report_returned
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.feed.services import FeedKind, record
@@ -543,4 +544,6 @@ def approve_time_report(actor: Any, report: TimeReport, comment: str = "") -> Ti
 def return_time_report(actor: Any, report: TimeReport, comment: str) -> TimeReport:
     if not comment.strip():
         raise WorkflowError(_("Comment: say what the supplier must correct."))
-    return _decide(actor, report, TimeReportStatus.RETURNED, comment.strip())
+    report = _decide(actor, report, TimeReportStatus.RETURNED, comment.strip())
+    notify_time_report_returned(report.pk)
+    return report

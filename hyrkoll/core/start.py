@@ -70,6 +70,7 @@ COORDINATOR = Section(
         ),
         Link(_("Import zones (CSV)"), "agreement:zone_import", _("municipality_code,zone")),
         Link(_("Audit trail"), "audit:events", _("Every change with who, when, before and after.")),
+        Link(_("Outbox"), "outbox:messages", _("Every e-mail Hyrkoll sends: queued, sent and failed.")),
         Link(_("Administration"), "admin:index", _("Django admin for all registers.")),
     ),
 )

@@ -42,6 +42,7 @@ from hyrkoll.demo.governance_procurement import load_procurement_demo
 from hyrkoll.demo.invoicing import load_invoicing_demo
 from hyrkoll.demo.ordering import load_ordering_demo, quiet_mail
 from hyrkoll.demo.organisation import MunicipalityInfo, RegionOrgPlan, plan_region_organisation
+from hyrkoll.demo.outbox import load_outbox_demo
 from hyrkoll.demo.returning import load_returning_demo
 from hyrkoll.demo.suppliers import SupplierPlan, plan_suppliers
 from hyrkoll.demo.users import UserPlan, plan_users
@@ -155,6 +156,7 @@ def load_demo_data(
         load_procurement_demo(random.Random(f"{seed}-procurement"), today, summary.counts)
         _refresh_statistics()
         load_compliance_demo(random.Random(f"{seed}-compliance"), today, summary)
+        load_outbox_demo(summary.counts)
         record(None, AuditAction.IMPORT, suppliers[1], reason=f"Demo data loaded (seed {seed})")
     return summary
 

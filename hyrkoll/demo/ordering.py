@@ -80,17 +80,19 @@ DAY = 24 * HOUR
 
 @contextmanager
 def quiet_mail() -> Iterator[None]:
-    """No supplier e-mails for the demo's call-offs.
+    """No e-mails for the demo's needs and call-offs.
 
-    The workflow queues a mail to every recipient supplier when the transaction commits (a few
-    thousand for the demo, and about call-offs that the demo backdates). Wrap the whole load,
-    commit included: the notifications are skipped, and anything else that mails goes to memory
-    instead of the console.
+    The workflow queues a mail in the outbox to every recipient supplier, approver and orderer (a
+    few thousand for the demo, and about needs that the demo backdates). Wrap the whole load,
+    commit included: the notifications are skipped (nothing is queued), and anything else that
+    mails goes to memory instead of the console.
     """
     with (
         override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
         mock.patch.object(workflow, "notify_call_off_published", _no_mail),
         mock.patch.object(workflow, "notify_call_off_filled", _no_mail),
+        mock.patch.object(workflow, "notify_orderer_awarded", _no_mail),
+        mock.patch.object(workflow, "notify_decision_requested", _no_mail),
     ):
         yield
 

@@ -1,21 +1,26 @@
-"""E-mail about call-offs to the suppliers, and about the award to the orderer (Django's mail
-backend; the console in the demo).
+"""E-mail about needs and call-offs: the call-off to the suppliers, the outcome to the suppliers that
+did not win, the award to the orderer, and the decision request to the approvers.
 
-Sent after the transaction commits, so a rolled-back publication never reaches a supplier.
+Each function queues the e-mails in the outbox (``hyrkoll.outbox.services.queue``) and is called
+inside the workflow step's transaction: the e-mails exist if and only if the step commits, and the
+job worker sends them (retried on failure). The demo patches these names on ``workflow``
+(``hyrkoll.demo.ordering.quiet_mail``). Each returns the number of e-mails queued.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+from typing import Any
 
-from hyrkoll.accounts.models import User
+from django.db.models import Q
+
+from hyrkoll.accounts.models import Role, RoleAssignment, Scope, User
+from hyrkoll.outbox.models import MessageKind
+from hyrkoll.outbox.services import queue
 
 
-def _supplier_addresses(supplier: object) -> list[str]:
-    addresses = [supplier.email] if getattr(supplier, "email", "") else []
+def supplier_addresses(supplier: Any, *, company: bool = True) -> list[str]:
+    """The supplier's own address (``company``) and its active users' addresses."""
+    addresses = [supplier.email] if company and getattr(supplier, "email", "") else []
     addresses += list(
         User.objects.filter(supplier=supplier, is_active=True)
         .exclude(email="")
@@ -24,28 +29,36 @@ def _supplier_addresses(supplier: object) -> list[str]:
     return sorted(set(addresses))
 
 
-def _send(call_off_id: int, template: str, suppliers: list[object]) -> int:
+def _queue_to_suppliers(call_off_id: int, template: str, kind: str, suppliers: list[Any]) -> int:
     from hyrkoll.ordering.models import CallOff
 
-    call_off = CallOff.objects.select_related("need__unit", "need__competence", "region").get(pk=call_off_id)
-    messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for supplier in suppliers:
-            recipients = _supplier_addresses(supplier)
-            if not recipients:
-                continue
-            context = {"call_off": call_off, "need": call_off.need, "supplier": supplier}
-            subject = render_to_string(f"emails/{template}-subject.txt", context).strip()
-            body = render_to_string(f"emails/{template}-body.txt", context)
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    call_off = CallOff.objects.select_related("need__unit__municipality", "need__competence", "region").get(
+        pk=call_off_id
+    )
+    queued = 0
+    for supplier in suppliers:
+        context = {"call_off": call_off, "need": call_off.need, "supplier": supplier}
+        message = queue(
+            kind,
+            template,
+            context,
+            supplier_addresses(supplier),
+            region=call_off.region,
+            supplier=supplier,
+            about=call_off,
+        )
+        queued += message is not None
+    return queued
 
 
 def notify_call_off_published(call_off_id: int) -> int:
+    """The call-off to every supplier it was sent to."""
     from hyrkoll.ordering.models import CallOffRecipient
 
     recipients = CallOffRecipient.objects.filter(call_off_id=call_off_id).select_related("supplier")
-    return _send(call_off_id, "call_off_published", [r.supplier for r in recipients])
+    return _queue_to_suppliers(
+        call_off_id, "call_off_published", MessageKind.CALL_OFF_PUBLISHED, [r.supplier for r in recipients]
+    )
 
 
 def notify_call_off_filled(call_off_id: int) -> int:
@@ -58,9 +71,8 @@ def notify_call_off_filled(call_off_id: int) -> int:
             "supplier_id", flat=True
         )
     )
-    return _send(
-        call_off_id, "call_off_closed", [r.supplier for r in recipients if r.supplier_id not in winners]
-    )
+    losers = [r.supplier for r in recipients if r.supplier_id not in winners]
+    return _queue_to_suppliers(call_off_id, "call_off_closed", MessageKind.CALL_OFF_CLOSED, losers)
 
 
 def notify_orderer_awarded(call_off_id: int) -> int:
@@ -69,7 +81,7 @@ def notify_orderer_awarded(call_off_id: int) -> int:
 
     assignment = (
         Assignment.objects.select_related(
-            "call_off__need__created_by", "call_off__need__unit", "consultant", "supplier"
+            "call_off__need__created_by", "call_off__need__unit", "call_off__region", "consultant", "supplier"
         )
         .filter(call_off_id=call_off_id)
         .first()
@@ -81,9 +93,57 @@ def notify_orderer_awarded(call_off_id: int) -> int:
     if not orderer.is_active or not orderer.email:
         return 0
     context = {"call_off": assignment.call_off, "need": need, "assignment": assignment, "orderer": orderer}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("emails/need_awarded-subject.txt", context).strip()
-        body = render_to_string("emails/need_awarded-body.txt", context)
-    return send_mass_mail(
-        [(subject, body, settings.DEFAULT_FROM_EMAIL, [orderer.email])], fail_silently=False
+    message = queue(
+        MessageKind.NEED_AWARDED,
+        "need_awarded",
+        context,
+        [orderer.email],
+        region=assignment.call_off.region,
+        supplier=assignment.supplier,
+        about=assignment.call_off,
     )
+    return int(message is not None)
+
+
+def deciders(need: Any) -> list[User]:
+    """The active users who may decide ``need`` now: approvers of its region at (or above) the
+    required level, for the whole region or a unit above the need's (``permissions.deciding_level``)."""
+    from hyrkoll.ordering.permissions import unit_chain_ids
+
+    if need.required_level is None:
+        return []
+    chain = unit_chain_ids(need.unit)
+    # One role assignment must meet every condition: a subquery, not joins that could each match
+    # another assignment.
+    approvers = RoleAssignment.objects.filter(
+        Q(org_unit__isnull=True) | Q(org_unit__in=chain),
+        role=Role.APPROVER,
+        decision_level__gte=need.required_level,
+    )
+    return list(
+        User.objects.filter(
+            is_active=True, scope=Scope.REGION, region_id=need.region_id, pk__in=approvers.values("user_id")
+        )
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+
+def notify_decision_requested(need_id: int) -> int:
+    """Ask every approver who may decide the need (it now awaits a decision at its level)."""
+    from hyrkoll.ordering.models import Need
+
+    need = Need.objects.select_related("unit", "competence", "region").get(pk=need_id)
+    queued = 0
+    for approver in deciders(need):
+        context = {"need": need, "approver": approver}
+        message = queue(
+            MessageKind.DECISION_REQUESTED,
+            "decision_requested",
+            context,
+            [approver.email],
+            region=need.region,
+            about=need,
+        )
+        queued += message is not None
+    return queued

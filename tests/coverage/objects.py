@@ -38,6 +38,7 @@ from hyrkoll.governance.models import (
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation
 from hyrkoll.ordering.models import CallOff, Need, Offer
 from hyrkoll.organisation.models import OrgUnit, OrgUnitKind
+from hyrkoll.outbox.models import MessageStatus, OutboxMessage
 from hyrkoll.pool.models import PoolMember
 from hyrkoll.rules.models import RegionRule
 from tests.coverage.personas import REGION_A
@@ -155,6 +156,7 @@ def build_objects(supplier_a: Supplier) -> dict[str, Any]:
         ),
         "suspension": lambda: _first(Suspension.objects.all()),
         "direct_purchase_a": lambda: _first(DirectPurchase.objects.filter(**in_a)),
+        "outbox_message_failed": lambda: _first(OutboxMessage.objects.filter(status=MessageStatus.FAILED)),
     }
     found = {key: finder() for key, finder in finders.items()}
     missing = sorted(key for key, value in found.items() if value is None)

@@ -83,6 +83,8 @@ URL_TABLE: dict[str, Row] = {
     "organisation:unit_detail": Row("unit_a", ok=REGION_A_AND_NATIONAL, missing=NOT_REGION_A),
     "organisation:unit_edit": Row("unit_a", ok="a.admin", missing=NOT_REGION_A),
     "audit:events": Row(ok=f"{roles('admin', 'steering_group')} {NATIONAL}", post="read"),
+    "outbox:messages": Row(ok=COORDINATOR, post="read"),
+    "outbox:retry": Row("outbox_message_failed", ok=COORDINATOR, post="action"),
     # --- ordering: needs and their steps (a step refused by the workflow redirects with a message) -
     "ordering:needs": Row(ok=REGIONS_AND_NATIONAL, redirect=SUPPLIERS),
     "ordering:need_create": Row(ok=roles("orderer")),

@@ -22,7 +22,12 @@ from typing import Any
 from hyrkoll.ordering.call_off_length import latest_call_off_end, max_call_off_days, max_call_off_months
 from hyrkoll.ordering.checks import run_checks
 from hyrkoll.ordering.errors import WorkflowError
-from hyrkoll.ordering.notifications import notify_call_off_filled, notify_call_off_published
+from hyrkoll.ordering.notifications import (
+    notify_call_off_filled,
+    notify_call_off_published,
+    notify_decision_requested,
+    notify_orderer_awarded,
+)
 from hyrkoll.ordering.suspension import refuse_if_suspended
 from hyrkoll.ordering.workflow import (
     awarding,
@@ -72,6 +77,8 @@ __all__ = [
     "missing_deviation_reason",
     "notify_call_off_filled",
     "notify_call_off_published",
+    "notify_decision_requested",
+    "notify_orderer_awarded",
     "off_agreement_figures",
     "off_agreement_value",
     "price_need",

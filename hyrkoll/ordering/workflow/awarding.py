@@ -118,8 +118,8 @@ def _award_checked(actor: Any, offer: Offer, deviation_reason: str) -> Assignmen
     _event(need, actor, EventKind.AWARDED, text)
     audit.record(actor, AuditAction.DECISION, assignment, reason=deviation_reason)
     feed_events.call_off_ended(call_off, feed_events.AWARDED)
-    transaction.on_commit(lambda: notify_call_off_filled(call_off.pk))
-    transaction.on_commit(lambda: notify_orderer_awarded(call_off.pk))
+    notify_call_off_filled(call_off.pk)  # queued in this transaction (hyrkoll.outbox)
+    notify_orderer_awarded(call_off.pk)
     return assignment
 
 
@@ -140,4 +140,4 @@ def close_unfilled(actor: Any, call_off: CallOff, reason: str) -> None:
     _move(call_off.need, actor, (NeedStatus.PUBLISHED,), NeedStatus.UNFILLED)
     _event(call_off.need, actor, EventKind.CLOSED, reason)
     feed_events.call_off_ended(call_off, feed_events.UNFILLED)
-    transaction.on_commit(lambda: notify_call_off_filled(call_off.pk))
+    notify_call_off_filled(call_off.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from hyrkoll.ordering import feed_events, permissions
 from hyrkoll.ordering.errors import WorkflowError
 from hyrkoll.ordering.models import Decision, DecisionOutcome, EventKind, Need, NeedStatus
+from hyrkoll.ordering.notifications import notify_decision_requested
 from hyrkoll.ordering.workflow.publication import publish
 from hyrkoll.ordering.workflow.status import _event, _move
 
@@ -40,6 +41,7 @@ def steering_review(actor: Any, need: Need, outcome: str, reason: str) -> Decisi
     _event(need, actor, EventKind.STEERING_REVIEW, f"{decision.get_outcome_display()}: {reason}")
     if to == NeedStatus.AWAITING_APPROVAL:
         feed_events.need_awaiting_decision(need)
+        notify_decision_requested(need.pk)  # queued in this transaction (hyrkoll.outbox)
     return decision
 
 

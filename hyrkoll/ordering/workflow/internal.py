@@ -14,6 +14,7 @@ from hyrkoll.accounts.models import DecisionLevel
 from hyrkoll.ordering import feed_events, permissions
 from hyrkoll.ordering.errors import WorkflowError
 from hyrkoll.ordering.models import AttemptOutcome, EventKind, InternalAttempt, Need, NeedStatus
+from hyrkoll.ordering.notifications import notify_decision_requested
 from hyrkoll.ordering.workflow.status import _event, _move, unit_chain
 from hyrkoll.rules.engine import NeedFacts, RuleOutcome, evaluate
 from hyrkoll.rules.models import RegionRule
@@ -109,4 +110,5 @@ def exhaust_internal(actor: Any, need: Need, reason: str) -> RuleOutcome:
     _event(need, actor, EventKind.RULES, describe_outcome(outcome))
     if next_status == NeedStatus.AWAITING_APPROVAL:
         feed_events.need_awaiting_decision(need)
+        notify_decision_requested(need.pk)  # queued in this transaction (hyrkoll.outbox)
     return outcome

@@ -128,6 +128,6 @@ def cancel(actor: Any, need: Need, reason: str) -> Need:
             status=OfferStatus.NOT_AWARDED
         )
         feed_events.call_off_ended(call_off, feed_events.CANCELLED)
-        transaction.on_commit(lambda: notify_call_off_filled(call_off.pk))
+        notify_call_off_filled(call_off.pk)  # queued in this transaction (hyrkoll.outbox)
     _event(need, actor, EventKind.CANCELLED, reason)
     return need

@@ -85,5 +85,5 @@ def publish(actor: Any, need: Need) -> CallOff:
     )
     audit.record(actor, AuditAction.CREATE, call_off)
     feed_events.call_off_published(call_off, suppliers)
-    transaction.on_commit(lambda: notify_call_off_published(call_off.pk))
+    notify_call_off_published(call_off.pk)  # queued in this transaction (hyrkoll.outbox)
     return call_off
