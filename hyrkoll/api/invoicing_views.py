@@ -182,6 +182,8 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "region",
             "supplier",
             "number",
+            "document_type",
+            "credited_invoice",
             "invoice_date",
             "due_date",
             "source",

@@ -21,6 +21,15 @@ if TYPE_CHECKING:
     from hyrkoll.invoicing.peppol.mapping import Refusals
 
 HOURS_UNIT, WEEKS_UNIT = "HUR", "WEE"  # UN/ECE Recommendation 20: hour, week
+# Where each value comes from, for the messages of the line check.
+ELEMENTS = {
+    "assignment": "cac:OrderReference/cbc:ID",
+    "date_from": "cac:InvoicePeriod/cbc:StartDate",
+    "date_to": "cac:InvoicePeriod/cbc:EndDate",
+    "kind": "cac:Item/cac:SellersItemIdentification/cbc:ID",
+    "unit_price_sek": "cac:Price/cbc:PriceAmount",
+    "amount_sek": "cbc:LineExtensionAmount",
+}
 
 
 def order_reference(assignment: Assignment) -> str:
@@ -35,6 +44,7 @@ def unit_code(kind: str) -> str:
 def lines(
     root: etree._Element, refusals: Refusals, assignment: Assignment, is_credit: bool
 ) -> list[ParsedLine]:
+    """The document's lines for ``assignment``; each problem added to ``refusals`` at its line."""
     tag, quantity_tag = (
         ("CreditNoteLine", "CreditedQuantity") if is_credit else ("InvoiceLine", "InvoicedQuantity")
     )
@@ -84,7 +94,8 @@ def lines(
             refusals.add("HYRKOLL-LIN-05", _("A credit note credits positive quantities."), quantity)
             continue
         errors = Errors()
-        parsed = LineChecker(errors).line(None, values, {name: name for name in values})
+        columns = ELEMENTS | {"quantity": f"cbc:{quantity_tag}"}
+        parsed = LineChecker(errors).line(None, values, columns)
         for error in errors.items:
             refusals.add("HYRKOLL-LIN-01", f"{error.column}: {error.message}", element)
         if parsed is not None:

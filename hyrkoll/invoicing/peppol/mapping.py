@@ -64,8 +64,12 @@ class Mapped:
 
 
 class Refusals:
+    """The findings of one document, each located at its element."""
+
     def __init__(self, root: etree._Element, document: str) -> None:
-        self.root, self.document, self.items = root, document, []  # type: list[Finding]
+        self.root = root
+        self.document = document
+        self.items: list[Finding] = []
 
     def add(self, rule: str, message: str, element: etree._Element | None = None) -> None:
         target = element if element is not None else self.root
@@ -113,9 +117,8 @@ def map_document(
     lines = line_mapping.lines(root, refusals, assignment, is_credit) if assignment is not None else []
     if credited is not None and not refusals.items:
         _check_credit(root, refusals, credited, assignment, lines)
-    if refusals.items:
-        raise DocumentRejected(refusals.items)
-    assert seller is not None and issued is not None and assignment is not None  # refused above otherwise
+    if refusals.items or seller is None or issued is None or assignment is None:
+        raise DocumentRejected(refusals.items)  # each missing part added its finding
     parsed = ParsedInvoice(
         seller,
         number,

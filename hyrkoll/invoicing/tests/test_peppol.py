@@ -228,3 +228,14 @@ def test_validation_uses_no_network(
 
     monkeypatch.setattr(peppol.xsd, "_cache", {})  # load the schemas again, offline
     assert validation.validate(reading.parse(invoice_doc(assignment))) == []
+
+
+def test_a_bad_line_value_names_its_element(flow: dict[str, Any], assignment: Assignment) -> None:
+    monday = first_monday(assignment)
+    backwards = Line(str(monday + D(days=4)), str(monday), 8, assignment.hourly_price_sek)
+    errors = refused(flow, invoice_doc(assignment, [backwards, week_line(assignment, "-8")]))
+    assert rules(errors) == {"HYRKOLL-LIN-01"}
+    messages = " ".join(error.message for error in errors)
+    assert "cac:InvoicePeriod/cbc:EndDate: before the from date." in messages
+    assert "cbc:InvoicedQuantity: cannot be negative; send a credit note." in messages
+    assert errors[0].location.startswith("/Invoice/cac:InvoiceLine[1] (line ")

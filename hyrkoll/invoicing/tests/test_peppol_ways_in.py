@@ -70,6 +70,7 @@ def test_the_api_takes_a_document(flow: dict[str, Any], assignment: Assignment) 
     assert [d["kind"] for d in body["deviations"]] == [DeviationKind.UNAPPROVED_HOURS]
     assert body["lines"][0]["assignment"] == assignment.pk
     assert InvoiceFile.objects.get().sha256
+    assert (body["document_type"], body["credited_invoice"]) == ("invoice", None)
     again = api.post("/api/v1/invoices/", data, content_type="application/xml")
     assert again.status_code == 200 and again.json()["id"] == body["id"] and Invoice.objects.count() == 1
 
@@ -111,3 +112,21 @@ def test_the_assignment_page_shows_what_to_put_on_the_invoice(
         assert "Invoicing through Peppol" in page
         assert f"U-{assignment.pk}" in page and "cac:OrderReference/cbc:ID" in page
         assert "travel_flat_rate" in page and "WEE" in page and "HUR" in page
+
+
+def test_a_credit_note_through_the_api_and_on_the_pages(flow: dict[str, Any], assignment: Assignment) -> None:
+    api = api_for(flow["supplier_user_a"])
+    invoice = api.post("/api/v1/invoices/", invoice_doc(assignment), content_type="application/xml").json()
+    note = invoice_doc(
+        assignment, [week_line(assignment, 8)], number="K-1", credit_note_for=invoice["number"]
+    )
+    response = api.post("/api/v1/invoices/", note, content_type="application/xml")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["document_type"], body["credited_invoice"]) == ("credit_note", invoice["id"])
+    assert body["lines"][0]["quantity"] == "-8.00" and body["deviations"] == []
+    client = client_for(flow["call_off_unit"])
+    page = client.get(reverse("invoicing:detail", args=[body["id"]])).content.decode()
+    assert "Credit note for" in page and invoice["number"] in page
+    page = client.get(reverse("invoicing:detail", args=[invoice["id"]])).content.decode()
+    assert "Credit notes" in page and "K-1" in page
