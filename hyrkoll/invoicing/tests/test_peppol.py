@@ -239,3 +239,16 @@ def test_a_bad_line_value_names_its_element(flow: dict[str, Any], assignment: As
     assert "cac:InvoicePeriod/cbc:EndDate: before the from date." in messages
     assert "cbc:InvoicedQuantity: cannot be negative; send a credit note." in messages
     assert errors[0].location.startswith("/Invoice/cac:InvoiceLine[1] (line ")
+
+
+def test_schemas_that_cannot_be_loaded_refuse_the_document(
+    monkeypatch: pytest.MonkeyPatch, flow: dict[str, Any], assignment: Assignment
+) -> None:
+    import peppol
+
+    def unavailable(doc: Any) -> Any:
+        raise peppol.SchemaError("an import would need the network")
+
+    monkeypatch.setattr(peppol, "validate_xsd", unavailable)
+    errors = refused(flow, invoice_doc(assignment))
+    assert "HYRKOLL-XSD-00" in rules(errors)
