@@ -11,11 +11,19 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.db.models import Sum
 
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.compliance.models import Suspension
 from hyrkoll.invoicing import services
-from hyrkoll.invoicing.models import DeviationKind, DocumentType, Invoice, InvoiceFile
+from hyrkoll.invoicing.models import (
+    DeviationKind,
+    DocumentType,
+    Invoice,
+    InvoiceFile,
+    InvoiceLine,
+    InvoiceStatus,
+)
 from hyrkoll.invoicing.peppol import reading, validation
 from hyrkoll.invoicing.peppol.mapping import order_reference
 from hyrkoll.invoicing.tests.conftest import D, deviations_of, first_monday, line, report_week, send
@@ -117,6 +125,14 @@ def test_a_credit_note_reduces_what_the_invoice_asked(flow: dict[str, Any], assi
     assert invoice.invoiced_sek + credit.invoiced_sek == 32 * price
     assert invoice.expected_sek + credit.expected_sek == 32 * price
     assert credit.lines.get().quantity == -8
+    # Approved (the invoice's deviation accepted with a reference to the credit note), the approved
+    # lines that the follow-up adds up come to the approved time.
+    deviation = invoice.deviations.get()
+    services.accept_deviation(flow["call_off_unit"], deviation, "Credited by K-1")
+    services.approve(flow["call_off_unit"], invoice)
+    services.approve(flow["call_off_unit"], credit)
+    approved = InvoiceLine.objects.filter(invoice__status=InvoiceStatus.APPROVED, assignment=assignment)
+    assert approved.aggregate(total=Sum("amount_sek"))["total"] == 32 * price
     # Crediting more than is left is refused.
     errors = refused(
         flow, invoice_doc(assignment, [week_line(assignment, 40)], number="K-2", credit_note_for="F-2026-001")
