@@ -10,7 +10,9 @@ from rest_framework.test import APIClient
 
 from conftest import make_user
 from hyrkoll.accounts.models import DecisionLevel, Role, RoleAssignment, Scope
+from hyrkoll.assignments import services as assignment_services
 from hyrkoll.feed.positions import encode_cursor
+from hyrkoll.invoicing.tests.conftest import first_monday, report_week
 from hyrkoll.ordering import workflow
 from hyrkoll.ordering.tests.conftest import make_need
 from hyrkoll.ordering.tests.test_checks import offer_on, publish_need
@@ -133,3 +135,18 @@ def test_decision_requests_only_for_approvers_at_or_above_the_level(
         assert event["object"]["url"] == f"/api/v1/needs/{need.pk}/"
     for user in (below, flow["orderer_a"], flow["call_off_unit"], flow["supplier_user_a"]):
         assert events(client_for(user))["events"] == [], user
+
+
+def test_a_returned_time_report_reaches_the_supplier_and_its_region_only(
+    flow: dict[str, Any], client_for: Client
+) -> None:
+    call_off = publish_need(flow)
+    assignment = workflow.award(flow["call_off_unit"], offer_on(flow, call_off))
+    report = report_week(flow, assignment, first_monday(assignment), [8, 8, 8, 8, 8, 0, 0], approve=False)
+    assignment_services.return_time_report(flow["verksamhetschef"], report, "Fel timmar")
+    writer_b = make_user("admin.b2", scope=Scope.REGION, region=flow["region_b"], roles=(Role.REGION_ADMIN,))
+    returned = "time_report.returned"
+    assert kinds(events(client_for(flow["supplier_user_a"])))[-1] == returned
+    assert kinds(events(client_for(flow["orderer_a"]))) == [returned]
+    assert returned not in kinds(events(client_for(flow["supplier_user_b"])))
+    assert events(client_for(writer_b))["events"] == []

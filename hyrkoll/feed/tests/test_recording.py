@@ -186,3 +186,21 @@ def test_an_invoice_without_deviations_records_nothing_until_approved(flow: dict
     report_week(flow, assignment, week, [8, 8, 8, 8, 8, 0, 0])
     send(flow, "F-2", [line(assignment, week, week + WEEK, 40, assignment.hourly_price_sek)])
     assert not FeedEvent.objects.exists()
+
+
+def test_checking_again_reports_only_deviations_still_open(flow: dict[str, Any]) -> None:
+    assignment = _assignment(flow)
+    week = first_monday(assignment)
+    report = report_week(flow, assignment, week, [8, 8, 8, 8, 8, 0, 0], approve=False)
+    send(flow, "F-3", [line(assignment, week, week + WEEK, 40, assignment.hourly_price_sek)])
+    invoice = Invoice.objects.get(number="F-3")
+    invoice_services.recheck(flow["call_off_unit"], invoice)  # the time is still not approved
+    assert [e.kind for e in FeedEvent.objects.order_by("pk")] == [FeedKind.INVOICE_DEVIATION_FOUND] * 2
+    assignment_services.approve_time_report(flow["verksamhetschef"], report)
+    invoice_services.recheck(flow["call_off_unit"], invoice)  # clean now: nothing new
+    invoice_services.approve(flow["call_off_unit"], invoice)
+    assert [e.kind for e in FeedEvent.objects.order_by("pk")] == [
+        FeedKind.INVOICE_DEVIATION_FOUND,
+        FeedKind.INVOICE_DEVIATION_FOUND,
+        FeedKind.INVOICE_APPROVED,
+    ]
