@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hyrkoll.followup import exports, outlook, report_data
+from hyrkoll.followup import data_tables, exports, outlook, report_data
 from hyrkoll.followup.access import follow_up_scope, sees_everything, sees_region_detail
 from hyrkoll.followup.dashboard_blocks import (
     action_plan_link,
@@ -58,16 +58,16 @@ def national_tables(data: dict[str, Any], *, links: bool = True) -> dict[str, Ta
     return {
         table.name: table
         for table in (
-            exports.yearly_hired_table(data["yearly_hired"], where, month),
-            exports.rolling12_table(data["rolling12"], where),
-            exports.regions_table(
+            data_tables.yearly_hired_table(data["yearly_hired"], where, month),
+            data_tables.rolling12_table(data["rolling12"], where),
+            data_tables.regions_table(
                 data["regions"],
                 label,
                 national=data["national"],
                 links=[region_url(row["code"], month) for row in data["regions"]] if links else (),
             ),
-            exports.by_care_area_table(data["by_care_area"], where, label),
-            exports.by_profession_table(data["by_profession"], where, label),
+            data_tables.by_care_area_table(data["by_care_area"], where, label),
+            data_tables.by_profession_table(data["by_profession"], where, label),
         )
     }
 
@@ -185,12 +185,12 @@ def region_tables(data: dict[str, Any]) -> dict[str, Table]:
     return {
         table.name: table
         for table in (
-            exports.costs_table(data["figures"], where, label),
-            exports.yearly_hired_table(data["yearly_hired"], where, data["last_month"]),
-            exports.rolling12_table(data["rolling12"], where, with_target=True),
-            exports.by_care_area_table(data["by_care_area"], where, label),
-            exports.by_profession_table(data["by_profession"], where, label),
-            exports.metrics_table(data["metrics"], where),
+            data_tables.costs_table(data["figures"], where, label),
+            data_tables.yearly_hired_table(data["yearly_hired"], where, data["last_month"]),
+            data_tables.rolling12_table(data["rolling12"], where, with_target=True),
+            data_tables.by_care_area_table(data["by_care_area"], where, label),
+            data_tables.by_profession_table(data["by_profession"], where, label),
+            data_tables.metrics_table(data["metrics"], where),
         )
     }
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hyrkoll.followup import exports, report_data
+from hyrkoll.followup import data_tables, exports, report_data
 from hyrkoll.followup.access import follow_up_scope, latest_visible_month, published_through
 from hyrkoll.followup.dashboard_parts import (
     BadParameter,
@@ -115,9 +115,9 @@ def report_tables(data: dict[str, Any], *, links: bool = True) -> dict[str, Tabl
     label = data["label"]
     tables: list[Table] = []
     if data["national"] is not None:
-        tables.append(exports.costs_table(data["national"], where, label))
+        tables.append(data_tables.costs_table(data["national"], where, label))
     tables.append(
-        exports.regions_table(
+        data_tables.regions_table(
             data["regions"],
             label,
             national=data["national"],
@@ -125,8 +125,8 @@ def report_tables(data: dict[str, Any], *, links: bool = True) -> dict[str, Tabl
         )
     )
     if data["national"] is not None:
-        tables.append(exports.by_profession_table(data["by_profession"], where, label))
-        tables.append(exports.by_care_area_table(data["by_care_area"], where, label))
+        tables.append(data_tables.by_profession_table(data["by_profession"], where, label))
+        tables.append(data_tables.by_care_area_table(data["by_care_area"], where, label))
     return {table.name: table for table in tables}
 
 

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from hyrkoll.followup import charts
 from hyrkoll.followup.dashboard_parts import metrics_chart
-from hyrkoll.followup.exports import metrics_table
+from hyrkoll.followup.data_tables import metrics_table
 
 MONTHS = [f"2024-{m:02d}" for m in range(7, 13)] + [f"2025-{m:02d}" for m in range(1, 7)]
 SVG = "{http://www.w3.org/2000/svg}"
