@@ -23,7 +23,7 @@ from hyrkoll.accounts.models import Scope, User
 from hyrkoll.assignments import permissions as assignment_permissions
 from hyrkoll.assignments import services as assignment_services
 from hyrkoll.assignments.models import Assignment, AssignmentPeriod, AssignmentStatus, TimeReport
-from hyrkoll.demo.ordering import _local
+from hyrkoll.demo.ordering_timeline import _local
 from hyrkoll.demo.users import login_prefix
 from hyrkoll.invoicing import services as invoice_services
 from hyrkoll.invoicing.models import Invoice, InvoiceSource
