@@ -43,12 +43,13 @@ def procurement_list(request: HttpRequest) -> HttpResponse:
         filters=[PeriodFilter(_("Deadline for declarations"), "declaration_deadline")],
     )
     procurements = listing.rows
+    names = services.sub_area_names()  # once for the page, not once per procurement
     rows = [
         (
             p,
             services.count_status(p, today),
             services.is_open(p, today),
-            services.sub_area_names(p.sub_area_codes()),
+            {code: names.get(code, code) for code in p.sub_area_codes()},
         )
         for p in procurements
     ]

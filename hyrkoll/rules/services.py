@@ -70,17 +70,26 @@ def rules_for_region(region: Region | int, on: datetime.date) -> RegionRuleQuery
 
 
 def version_chain(rule: RegionRule) -> list[RegionRule]:
-    """Every version of the rule, oldest first (one query per version; chains are short)."""
+    """Every version of the rule, oldest first: the region's rules in one query, walked in memory
+    (a query per version grew with the chain)."""
+    rules = {
+        each.pk: each
+        for each in RegionRule.objects.filter(region_id=rule.region_id).select_related(
+            "profession", "competence", "level", "care_area", "org_unit"
+        )
+    }
+    rules[rule.pk] = rule
+    successors = {each.replaces_id: each for each in rules.values() if each.replaces_id is not None}
     earlier: list[RegionRule] = []
-    node = rule.replaces
+    node = rules.get(rule.replaces_id) if rule.replaces_id is not None else None
     while node is not None:
         earlier.append(node)
-        node = node.replaces
+        node = rules.get(node.replaces_id) if node.replaces_id is not None else None
     later: list[RegionRule] = []
-    node = RegionRule.objects.filter(replaces=rule).first()
+    node = successors.get(rule.pk)
     while node is not None:
         later.append(node)
-        node = RegionRule.objects.filter(replaces=node).first()
+        node = successors.get(node.pk)
     return [*reversed(earlier), rule, *later]
 
 

@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,17 +64,24 @@ def submit_offer(actor: Any, call_off: CallOff, offer: Offer) -> Offer:
 def rank_key(offer: Offer) -> tuple[bool, bool, datetime.datetime]:
     """The agreement's criteria, time and continuity: whole period first, then a consultant who has
     worked at the unit before, then the earliest offer."""
-    need = offer.call_off.need
-    worked_here = (
-        Assignment.objects.filter(consultant=offer.consultant, unit=need.unit)
-        .exclude(call_off=offer.call_off)
-        .exists()
-    )
+    worked_here = getattr(offer, "worked_here", None)  # annotated by ``ranked_offers``
+    if worked_here is None:
+        worked_here = (
+            Assignment.objects.filter(consultant_id=offer.consultant_id, unit_id=offer.call_off.need.unit_id)
+            .exclude(call_off_id=offer.call_off_id)
+            .exists()
+        )
     return (not offer.covers_period(), not worked_here, offer.submitted_at)
 
 
 def ranked_offers(call_off: CallOff) -> list[Offer]:
-    offers = call_off.offers.filter(status=OfferStatus.SUBMITTED, checks_passed=True).select_related(
-        "consultant", "supplier", "call_off__need"
+    """The open offers in rank order, in a constant number of queries (continuity is annotated)."""
+    earlier_here = Assignment.objects.filter(
+        consultant=OuterRef("consultant"), unit=OuterRef("call_off__need__unit")
+    ).exclude(call_off=OuterRef("call_off"))
+    offers = (
+        call_off.offers.filter(status=OfferStatus.SUBMITTED, checks_passed=True)
+        .select_related("consultant", "supplier", "call_off__need")
+        .annotate(worked_here=Exists(earlier_here))
     )
     return sorted(offers, key=rank_key)
