@@ -1,8 +1,8 @@
-"""The ways a Peppol document comes in, all ending in ``services.receive``.
+"""The ways a Peppol document comes in, all ending in ``receiving.receive``.
 
 - :func:`import_file`: the region's upload and ``hyrkoll import_invoices`` (one .xml document or a .zip
-  of them), called by ``services.import_file`` when the upload is not a table; every document is read,
-  validated and mapped before anything is stored, and one bad document refuses the whole upload;
+  of them), called by ``file_import.import_file`` when the upload is not a table; every document is
+  read, validated and mapped before anything is stored, and one bad document refuses the whole upload;
 - :func:`receive_document`: ``POST /api/v1/invoices/`` with ``Content-Type: application/xml`` (one
   document; the seller must be the token's supplier; the region is the assignment's).
 
@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
-from hyrkoll.invoicing import services
 from hyrkoll.invoicing.models import InvoiceFile, InvoiceSource
 from hyrkoll.invoicing.parsing import sha256_of
 from hyrkoll.invoicing.peppol import reading, validation
 from hyrkoll.invoicing.peppol.findings import DocumentRejected, Finding
 from hyrkoll.invoicing.peppol.mapping import Mapped, map_document
+from hyrkoll.invoicing.receiving import FileRejected, FileResult, Received, receive
 from hyrkoll.organisation.models import Region
 
 MAX_FINDINGS = 200
@@ -56,12 +56,12 @@ def read_documents(
     return mapped
 
 
-def import_file(actor: Any, region: Region, data: bytes, filename: str, digest: str) -> services.FileResult:
+def import_file(actor: Any, region: Region, data: bytes, filename: str, digest: str) -> FileResult:
     """Import the region's upload: all its documents, or – with any finding – nothing."""
     try:
         mapped = read_documents(data, filename, region=region)
     except DocumentRejected as rejected:
-        raise services.FileRejected(rejected.findings, len(rejected.findings)) from None  # type: ignore[arg-type]
+        raise FileRejected(rejected.findings, len(rejected.findings)) from None  # type: ignore[arg-type]
     with transaction.atomic():
         record = InvoiceFile.objects.create(
             region=region,
@@ -70,9 +70,7 @@ def import_file(actor: Any, region: Region, data: bytes, filename: str, digest: 
             lines=sum(m.lines for m in mapped),
             imported_by=audit.acting_user(actor),
         )
-        received = services.receive(
-            actor, region, [m.parsed for m in mapped], InvoiceSource.FILE, source_file=record
-        )
+        received = receive(actor, region, [m.parsed for m in mapped], InvoiceSource.FILE, source_file=record)
         record.invoices = len(received.created)
         record.skipped_invoices = len(received.already_received)
         record.save(update_fields=["invoices", "skipped_invoices"])
@@ -82,16 +80,16 @@ def import_file(actor: Any, region: Region, data: bytes, filename: str, digest: 
             record,
             after={"sha256": digest, "lines": record.lines, "format": "peppol"},
         )
-    return services.FileResult(record, received)
+    return FileResult(record, received)
 
 
-def receive_document(actor: Any, data: bytes) -> services.Received:
+def receive_document(actor: Any, data: bytes) -> Received:
     """A supplier's document through the API; DocumentRejected with the findings if it is refused."""
     supplier = getattr(actor, "supplier", None)
     (mapped,) = read_documents(data, "document.xml", supplier=supplier, single=True)
     digest = sha256_of(data)
     with transaction.atomic():
-        received = services.receive(actor, mapped.region, [mapped.parsed], InvoiceSource.API)
+        received = receive(actor, mapped.region, [mapped.parsed], InvoiceSource.API)
         if received.created and not InvoiceFile.objects.filter(region=mapped.region, sha256=digest).exists():
             record = InvoiceFile.objects.create(
                 region=mapped.region,
