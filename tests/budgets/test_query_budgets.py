@@ -244,6 +244,55 @@ def deviation_with_history(scene: Scene, count: int) -> tuple[Any, ...]:
     return (deviation.pk,)
 
 
+def user_with_roles(scene: Scene, count: int) -> tuple[Any, ...]:
+    """A user of region A, orderer for ``count`` units, with as many events in their history
+    (the page shows the last 20)."""
+    from hyrkoll.accounts.models import RoleAssignment, User
+    from hyrkoll.audit import services as audit
+    from hyrkoll.audit.models import AuditAction
+    from hyrkoll.organisation.models import OrgUnit
+
+    builders.users(scene, 1)
+    user = User.objects.order_by("-pk").first()
+    first = OrgUnit.objects.order_by("-pk").first().pk
+    builders.org_units(scene, count)
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=user, role=Role.ORDERER, org_unit=unit)
+        for unit in OrgUnit.objects.filter(pk__gt=first)
+    )
+    for _ in range(min(count, 20)):
+        audit.record(scene["admin_a"], AuditAction.UPDATE, user, before={"email": ""})
+    return (user.pk,)
+
+
+def rejected_import(scene: Scene, count: int) -> tuple[Any, ...]:
+    """A rejected cost import of region A with ``count`` row errors."""
+    from hyrkoll.followup.models import CostImport, ImportStatus
+
+    builders.cost_imports(scene, 1)
+    cost_import = CostImport.objects.order_by("-pk").first()
+    cost_import.status = ImportStatus.REJECTED
+    cost_import.errors = [
+        {"row": row, "field": "amount_sek", "value": "x", "message": "Inte ett tal"}
+        for row in range(2, count + 2)
+    ]
+    cost_import.save(update_fields=["status", "errors"])
+    return (cost_import.pk,)
+
+
+def purchase_with_history(scene: Scene, count: int) -> tuple[Any, ...]:
+    """A direct purchase of region A with ``count`` events in its history."""
+    from hyrkoll.audit import services as audit
+    from hyrkoll.audit.models import AuditAction
+    from hyrkoll.compliance.models import DirectPurchase
+
+    builders.direct_purchases(scene, 1)
+    purchase = DirectPurchase.objects.order_by("-pk").first()
+    for _ in range(count):
+        audit.record(scene["call_off_unit"], AuditAction.UPDATE, purchase, before={"explanation": ""})
+    return (purchase.pk,)
+
+
 # --- the table ------------------------------------------------------------------------------------
 
 BUDGETS: list[Budget] = [
@@ -271,6 +320,16 @@ BUDGETS: list[Budget] = [
         "call_off_unit",
         deviation_with_history,
         12,
+        detail=True,
+        row_marker="<li",
+    ),
+    Budget("accounts:user_detail", "admin_a", user_with_roles, 10, detail=True),
+    Budget("followup:import_detail", "controller_a", rejected_import, 7, detail=True),
+    Budget(
+        "compliance:purchase_detail",
+        "call_off_unit",
+        purchase_with_history,
+        20,
         detail=True,
         row_marker="<li",
     ),
