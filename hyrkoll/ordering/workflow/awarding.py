@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from hyrkoll.agreement.models import SupplierAdmission
 from hyrkoll.agreement.pricing import NoAgreementPrice, quote
 from hyrkoll.assignments.models import Assignment
-from hyrkoll.assignments.services import ensure_initial_period
+from hyrkoll.assignments.periods import ensure_initial_period
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.lib import numbers
