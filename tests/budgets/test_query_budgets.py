@@ -329,7 +329,7 @@ BUDGETS: list[Budget] = [
         "compliance:purchase_detail",
         "call_off_unit",
         purchase_with_history,
-        20,
+        8,
         detail=True,
         row_marker="<li",
     ),
