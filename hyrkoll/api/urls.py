@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from hyrkoll.api import (
+    assignment_views,
     compliance_views,
     decision_views,
     feed_views,
@@ -44,8 +45,8 @@ router.register("action-plans", governance_views.ActionPlanViewSet, basename="ap
 router.register(
     "steering-decisions", governance_views.SteeringDecisionViewSet, basename="api-steering-decision"
 )
-router.register("assignments", invoicing_views.AssignmentViewSet, basename="api-assignment")
-router.register("time-reports", invoicing_views.TimeReportViewSet, basename="api-time-report")
+router.register("assignments", assignment_views.AssignmentViewSet, basename="api-assignment")
+router.register("time-reports", assignment_views.TimeReportViewSet, basename="api-time-report")
 router.register("invoices", invoicing_views.InvoiceViewSet, basename="api-invoice")
 router.register("procurements", procurement_views.ProcurementViewSet, basename="api-procurement")
 router.register(
