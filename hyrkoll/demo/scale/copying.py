@@ -8,6 +8,7 @@ moves the database's sequences past them afterwards so the app can insert again.
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -50,9 +51,18 @@ class Table:
 
     def flush(self) -> None:
         if self.rows:
-            insert_rows(self.model, self.fields, self.rows)
+            rows = self.rows if connection.vendor == "postgresql" else [_for_sqlite(row) for row in self.rows]
+            insert_rows(self.model, self.fields, rows)
             self.written += len(self.rows)
             self.rows.clear()
+
+
+def _for_sqlite(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Aware timestamps as Django stores them in SQLite (naive UTC text); psycopg needs nothing."""
+    return tuple(
+        connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime.datetime) else value
+        for value in row
+    )
 
 
 def _default(field: models.Field) -> Any:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from hyrkoll.demo.scale.base import PROFESSION_WEIGHTS, Cast, Picker, zipf
 from hyrkoll.demo.scale.copying import Table
 from hyrkoll.demo.scale.volumes import monthly_volumes
-from hyrkoll.demo.scale.work import DAY, END, Work, at
+from hyrkoll.demo.scale.work import DAY, Work, at
 from hyrkoll.ordering.models import (
     CallOff,
     CallOffRecipient,
@@ -36,7 +36,7 @@ from hyrkoll.ordering.models import (
 )  # fmt: skip
 
 CHUNK = 5000
-OPEN_DAYS = 45  # needs registered this close to the end are still in an open state
+OPEN_SHARE = 0.004  # the latest needs (about the last two weeks' worth) are still in an open state
 RETURN_SHARE = 0.45
 WEEKS = [1, 2, 2, 3, 4, 4, 4, 5, 6, 8, 8, 10, 12, 13, 16, 26]
 HOURS = [Decimal(40), Decimal(40), Decimal(40), Decimal(36), Decimal(32), Decimal(20)]
@@ -116,10 +116,13 @@ class Ordering:
 
     def run(self, total: int, seed: int, progress: Callable[[int, int], None]) -> None:
         done = 0
+        first_open = total - max(total * OPEN_SHARE, 2 * len(OPEN.items))
         for month, region, count in monthly_volumes(seed, total):
             days_in_month = ((month + 32 * DAY).replace(day=1) - month).days
             for _ in range(count):
-                self.need(region, month + self.rng.randrange(days_in_month) * DAY)
+                self.need(
+                    region, month + self.rng.randrange(days_in_month) * DAY, self._status(done, first_open)
+                )
                 done += 1
                 if len(self.needs.rows) >= CHUNK:
                     self.flush()
@@ -127,11 +130,19 @@ class Ordering:
         self.flush()
         progress(done, total)
 
+    def _status(self, index: int, first_open: float) -> str:
+        """The n-th need's status: the latest needs are still open, older ones ended; the first of
+        each group take every state in turn, so even a tiny scale has them all."""
+        if index >= first_open:
+            rank = int(index - first_open)
+            return OPEN.items[rank] if rank < len(OPEN.items) else OPEN(self.rng)
+        return ENDED.items[index] if index < len(ENDED.items) else ENDED(self.rng)
+
     def flush(self) -> None:
         for table in self.tables:
             table.flush()
 
-    def need(self, region: str, day: datetime.date) -> None:
+    def need(self, region: str, day: datetime.date, status: str) -> None:
         cast, rng = self.cast, self.rng
         created = at(day, rng.randint(7, 16), rng.randrange(60))
         unit = cast.unit_pickers[region](rng)
@@ -142,7 +153,6 @@ class Ordering:
         hours = rng.choice(HOURS)
         price_list = cast.price_list_on(starts)
         price = cast.prices[(price_list, level, unit.zone)]
-        status = OPEN(rng) if (END - day).days < OPEN_DAYS else ENDED(rng)
         after_publication = status == NeedStatus.CANCELLED and rng.random() < 0.5
         orderer = rng.choice(cast.orderers[region])
         approver = rng.choice(cast.approvers[region])
