@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_DB := var/demo.sqlite3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint check test-sqlite test-postgres browser bench lock clean messages
+.PHONY: demo test lint check test-sqlite test-postgres browser bench bench-scale lock clean messages
 
 $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
@@ -54,6 +54,13 @@ test-postgres: $(STAMP) browser
 ## Benchmarks under bench/, each prints its figures
 bench: $(STAMP)
 	HYRKOLL_TESTING=1 $(BIN)/python bench/run.py
+
+## The load benchmark: throwaway PostgreSQL, the scale data set (cached under var/bench-scale/), gunicorn,
+## Locust with 20 users; prints p50/p95/p99 and errors per page and API endpoint and the slowest SQL
+SCALE ?= default
+BENCH_SCALE_SECONDS ?= 300
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale/run.py --scale $(SCALE) --seconds $(BENCH_SCALE_SECONDS)
 
 ## Regenerate the lock files after editing requirements/*.in
 ## base.txt keeps extras (fonttools[woff]==…): with them stripped, pip's hash-checking install takes

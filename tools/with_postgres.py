@@ -131,8 +131,11 @@ def _stop(bindir: Path, datadir: Path, root: Path) -> None:
 
 
 @contextlib.contextmanager
-def throwaway_cluster(dbname: str = "hyrkoll") -> Iterator[str]:
-    """Start a temporary PostgreSQL cluster, yield its DATABASE_URL, then stop and delete it."""
+def throwaway_cluster(dbname: str = "hyrkoll", extra_options: str = "") -> Iterator[str]:
+    """Start a temporary PostgreSQL cluster, yield its DATABASE_URL, then stop and delete it.
+
+    ``extra_options`` are more server options, e.g. ``-c shared_preload_libraries=pg_stat_statements``.
+    """
     bindir = find_bindir()
     # Under root use /tmp so the postgres user can reach the dir whatever $TMPDIR is.
     root = Path(tempfile.mkdtemp(prefix="hyrkoll-pg-", dir="/tmp" if _is_root() else None))
@@ -147,7 +150,7 @@ def throwaway_cluster(dbname: str = "hyrkoll") -> Iterator[str]:
         initdb_args = ["-D", str(datadir), "-A", "trust", "-U", PG_USER, "--no-sync", "-E", "UTF8"]
         _check(_pg(bindir, "initdb", *initdb_args, "--locale=C", cwd=root), "initdb")
         port = free_port()
-        options = f"-p {port} -k {datadir} {SERVER_OPTIONS}"
+        options = f"-p {port} -k {datadir} {SERVER_OPTIONS} {extra_options}".rstrip()
         start_args = ["-D", str(datadir), "-o", options, "-l", str(logfile), "-w", "start"]
         _check(_pg(bindir, "pg_ctl", *start_args, cwd=root), "pg_ctl start", logfile)
         elapsed = time.monotonic() - started

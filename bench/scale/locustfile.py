@@ -1,0 +1,309 @@
+"""The load benchmark's journeys (``make bench-scale``): real users of the data set, each logged in
+once, following the links a person or a system would follow.
+
+Users are ``<region>.<role>`` (``vgr`` is region 14, other regions their county code), the national
+``nationell.*`` and the suppliers' ``leverantor.<n>``; the password is the demo's. Requests are named
+by URL pattern (``/ordering/needs/[id]/``) so the printout groups them. Anything but the expected
+status (200, or the redirect after a form) counts as a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import re
+from typing import Any
+
+from locust import HttpUser, between, task
+
+PASSWORD = os.environ.get("BENCH_SCALE_PASSWORD", "hyrkoll-demo")
+REGIONS = os.environ.get("BENCH_SCALE_REGIONS", "vgr,01,12,03,25").split(",")
+SUPPLIERS = int(os.environ.get("BENCH_SCALE_SUPPLIERS", "8"))
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def ids(html: str, pattern: str) -> list[int]:
+    """The distinct ids in links like ``pattern`` (a regex with one group) on a page."""
+    return sorted({int(found) for found in re.findall(pattern, html)})
+
+
+def options(html: str, name: str) -> list[tuple[str, str]]:
+    """(value, label) of a ``<select name=…>``'s non-empty options."""
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    if not select:
+        return []
+    return [
+        (v, label.strip())
+        for v, label in re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)<', select.group(1))
+    ]
+
+
+class Journey(HttpUser):
+    """A logged-in user of the web app; subclasses give the usernames and the tasks."""
+
+    abstract = True
+    wait_time = between(0.5, 2.0)
+    roles: tuple[str, ...] = ()
+
+    def username(self) -> str:
+        return f"{random.choice(REGIONS)}.{random.choice(self.roles)}"
+
+    def on_start(self) -> None:
+        self.login(self.username())
+
+    def login(self, username: str) -> None:
+        page = self.client.get("/login/", name="/login/")
+        token = CSRF.search(page.text)
+        data = {
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": token.group(1) if token else "",
+        }
+        with self.client.post(
+            "/login/", data=data, name="/login/", allow_redirects=False, catch_response=True
+        ) as r:
+            if r.status_code != 302:
+                r.failure(f"login as {username} failed: {r.status_code}")
+
+    def get(self, path: str, name: str, **kwargs: Any) -> str:
+        """GET that must answer 200; returns the body ("" on failure)."""
+        with self.client.get(path, name=name, allow_redirects=False, catch_response=True, **kwargs) as r:
+            if r.status_code != 200:
+                r.failure(f"{r.status_code} for {path}")
+                return ""
+            return (
+                r.text
+                if "html" in r.headers.get("Content-Type", "") or "json" in r.headers.get("Content-Type", "")
+                else "ok"
+            )
+
+    def post_form(self, path: str, name: str, page: str, data: dict[str, str]) -> None:
+        """POST a form with the CSRF token of ``page``; a redirect (done) or 200 (form shown again) is fine."""
+        token = CSRF.search(page)
+        data = {**data, "csrfmiddlewaretoken": token.group(1) if token else ""}
+        headers = {"Referer": self.host + path}
+        with self.client.post(
+            path, data=data, name=name, headers=headers, allow_redirects=False, catch_response=True
+        ) as r:
+            if r.status_code not in (200, 302):
+                r.failure(f"{r.status_code} for POST {path}")
+
+
+class Orderer(Journey):
+    """Registers needs and follows them: start page, the need list with filters, a need, the form."""
+
+    weight = 5
+    roles = ("bestallare", "bestallare2", "bestallare3")
+
+    @task(3)
+    def follow_needs(self) -> None:
+        self.get("/", name="/ (start)")
+        status = random.choice(["", "?status=published", "?status=awarded", "?sort=-since"])
+        listing = self.get(f"/ordering/needs/{status}", name="/ordering/needs/?filters")
+        needs = ids(listing, r'href="/ordering/needs/(\d+)/"')
+        if needs:
+            self.get(f"/ordering/needs/{random.choice(needs)}/", name="/ordering/needs/[id]/")
+
+    @task(1)
+    def register_need(self) -> None:
+        form = self.get("/ordering/needs/new/", name="/ordering/needs/new/")
+        units, professions = options(form, "unit"), dict(options(form, "profession"))
+        groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', form, re.S)
+        if not units or not groups:
+            return
+        label, group = random.choice(groups)
+        competences = re.findall(r'<option value="(\d+)"', group)
+        profession = next((pk for pk, name in professions.items() if name == label), "")
+        starts = dt.date.today() + dt.timedelta(days=random.randint(30, 120))
+        data = {
+            "unit": random.choice(units)[0],
+            "profession": profession,
+            "competence": random.choice(competences),
+            "starts_on": starts.isoformat(),
+            "ends_on": (starts + dt.timedelta(weeks=random.randint(2, 12))).isoformat(),
+            "hours_per_week": "40",
+            "reason": random.choice(["vacancy", "parental_leave", "sick_leave", "peak"]),
+            "required_skills": "Belastningstest",
+        }
+        self.post_form("/ordering/needs/new/", "/ordering/needs/new/", form, data)
+
+
+class Approver(Journey):
+    """Works the approval queue: the queue, a need's page, and a decision on it."""
+
+    weight = 2
+    roles = ("enhetschef", "verksamhetschef", "omradeschef", "hsdirektor")
+
+    @task
+    def decide(self) -> None:
+        queue = self.get(
+            "/ordering/needs/?status=awaiting_approval&queue=approvals",
+            name="/ordering/needs/?queue=approvals",
+        )
+        waiting = ids(queue, r'href="/ordering/needs/(\d+)/"')
+        if not waiting:
+            listing = self.get("/ordering/needs/", name="/ordering/needs/?filters")
+            waiting = ids(listing, r'href="/ordering/needs/(\d+)/"')[:5]
+        if not waiting:
+            return
+        pk = random.choice(waiting)
+        page = self.get(f"/ordering/needs/{pk}/", name="/ordering/needs/[id]/")
+        if f"/ordering/needs/{pk}/decide/" in page and random.random() < 0.5:
+            data = {"outcome": "approve", "reason": "Belastningstest: inom budget."}
+            self.post_form(f"/ordering/needs/{pk}/decide/", "/ordering/needs/[id]/decide/", page, data)
+
+
+class CallOffUnit(Journey):
+    """The call-off unit: its queues and call-offs, a need with its offers, the award confirmation."""
+
+    weight = 3
+    roles = ("avropsenhet",)
+
+    @task(3)
+    def assess_offers(self) -> None:
+        queue = random.choice(["", "?queue=assess", "?queue=deadline", "?status=open"])
+        listing = self.get(f"/ordering/call-offs/{queue}", name="/ordering/call-offs/?filters")
+        needs = ids(listing, r'href="/ordering/needs/(\d+)/"')
+        if not needs:
+            return
+        page = self.get(f"/ordering/needs/{random.choice(needs)}/", name="/ordering/needs/[id]/")
+        awardable = ids(page, r'href="/ordering/offers/(\d+)/award/"')
+        offers = ids(page, r'href="/ordering/offers/(\d+)/"')
+        if awardable:
+            self.get(f"/ordering/offers/{awardable[0]}/award/", name="/ordering/offers/[id]/award/")
+        elif offers:
+            self.get(f"/ordering/offers/{random.choice(offers)}/", name="/ordering/offers/[id]/")
+
+    @task(1)
+    def internal_search(self) -> None:
+        queue = self.get(
+            "/ordering/needs/?status=internal_search&queue=internal", name="/ordering/needs/?queue=internal"
+        )
+        waiting = ids(queue, r'href="/ordering/needs/(\d+)/"')
+        if not waiting:
+            return
+        pk = random.choice(waiting)
+        page = self.get(f"/ordering/needs/{pk}/", name="/ordering/needs/[id]/")
+        if f"/ordering/needs/{pk}/internal-exhausted/" in page:
+            data = {
+                "reason": "Poolen och grannenheterna tillfrågade.",
+                "override_reason": "Ej tillgänglig hela perioden.",
+            }
+            self.post_form(
+                f"/ordering/needs/{pk}/internal-exhausted/",
+                "/ordering/needs/[id]/internal-exhausted/",
+                page,
+                data,
+            )
+
+    @task(2)
+    def time_and_invoices(self) -> None:
+        listing = self.get("/assignments/", name="/assignments/")
+        assignments = ids(listing, r'href="/assignments/(\d+)/"')
+        if assignments:
+            self.get(f"/assignments/{random.choice(assignments)}/", name="/assignments/[id]/")
+        invoices = self.get(
+            random.choice(["/invoices/", "/invoices/?status=received&deviations=open"]),
+            name="/invoices/?filters",
+        )
+        found = ids(invoices, r'href="/invoices/(\d+)/"')
+        if found:
+            self.get(f"/invoices/{random.choice(found)}/", name="/invoices/[id]/")
+
+
+class SupplierSystem(HttpUser):
+    """A supplier's system on the API with its token: call-offs, one call-off, its offers, the feed."""
+
+    weight = 4
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self) -> None:
+        username = f"leverantor.{random.randint(1, SUPPLIERS)}"
+        with self.client.post(
+            "/api/v1/token/",
+            json={"username": username, "password": PASSWORD},
+            name="/api/v1/token/",
+            catch_response=True,
+        ) as r:
+            if r.status_code != 200:
+                r.failure(f"token for {username}: {r.status_code}")
+                self.headers = {}
+                return
+            self.headers = {"Authorization": f"Token {r.json()['token']}"}
+
+    def api(self, path: str, name: str) -> Any:
+        with self.client.get(path, name=name, headers=self.headers, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"{r.status_code} for {path}")
+                return {}
+            return r.json()
+
+    @task(3)
+    def call_offs(self) -> None:
+        page = self.api("/api/v1/call-offs/?limit=50", name="/api/v1/call-offs/")
+        results = page.get("results", []) if isinstance(page, dict) else []
+        if results:
+            pk = random.choice(results)["id"]
+            self.api(f"/api/v1/call-offs/{pk}/", name="/api/v1/call-offs/[id]/")
+
+    @task(2)
+    def offers_and_work(self) -> None:
+        self.api("/api/v1/offers/?limit=50", name="/api/v1/offers/")
+        self.api("/api/v1/assignments/?limit=50", name="/api/v1/assignments/")
+        self.api("/api/v1/time-reports/?limit=50", name="/api/v1/time-reports/")
+        self.api("/api/v1/invoices/?limit=50", name="/api/v1/invoices/")
+
+    @task(1)
+    def events(self) -> None:
+        self.api("/api/v1/events/?limit=100", name="/api/v1/events/")
+
+
+class Controller(Journey):
+    """Controllers: the region's and the national dashboards, the Bemanningstrend report (web, PDF, Excel)."""
+
+    weight = 3
+    roles = ("controller",)
+
+    @task(4)
+    def dashboards(self) -> None:
+        region = "14" if self.user_region == "vgr" else self.user_region
+        self.get(f"/follow-up/regions/{region}/", name="/follow-up/regions/[code]/")
+        self.get("/follow-up/", name="/follow-up/ (national)")
+
+    @task(2)
+    def report(self) -> None:
+        self.get("/follow-up/report/", name="/follow-up/report/")
+
+    @task(1)
+    def report_files(self) -> None:
+        self.get("/follow-up/report/xlsx/", name="/follow-up/report/xlsx/")
+        self.get("/follow-up/report/pdf/", name="/follow-up/report/pdf/")
+
+    def username(self) -> str:
+        self.user_region = random.choice(REGIONS)
+        return f"{self.user_region}.controller"
+
+
+class Coordinator(Journey):
+    """The national coordinator and reader: registers, the audit trail, the national view."""
+
+    weight = 1
+
+    def username(self) -> str:
+        return random.choice(["nationell.samordnare", "nationell.lasare"])
+
+    @task
+    def registers(self) -> None:
+        path = random.choice(
+            [
+                "/governance/registers/hiring-stops/",
+                "/governance/registers/dispensations/",
+                "/governance/decisions/",
+                "/agreement/suppliers/",
+                "/compliance/direct-purchases/",
+            ]
+        )
+        self.get(path, name=path)
+        self.get("/audit/", name="/audit/")
+        self.get("/follow-up/", name="/follow-up/ (national)")

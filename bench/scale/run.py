@@ -1,0 +1,176 @@
+"""``make bench-scale [SCALE=small|default] [BENCH_SCALE_SECONDS=300]``: the load benchmark.
+
+A throwaway PostgreSQL server (``tools/with_postgres.py``, with ``pg_stat_statements``), the data set
+(``dataset.py``: the national-scale generator, or the demo data until it exists; cached as a dump
+under ``var/bench-scale/``), the app under gunicorn with production settings, and Locust driving the
+journeys of ``locustfile.py`` headless. Prints the figures per request name, the throughput and the
+ten slowest SQL statements, and whether the targets are met (printed, never asserted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import psycopg  # noqa: E402
+
+from bench.scale import dataset, report  # noqa: E402
+from tools import with_postgres  # noqa: E402
+
+BIN = ROOT / ".venv" / "bin"
+PG_OPTIONS = (
+    "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top -c shared_buffers=512MB"
+)
+
+
+def parse_args() -> argparse.Namespace:
+    """Scale, duration, users and gunicorn workers (defaults from the environment)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default=os.environ.get("SCALE", "default"), choices=["small", "default"])
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SCALE_SECONDS") or 300))
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--spawn-rate", type=float, default=5)
+    # 2 x cores + 1, but Locust and PostgreSQL share the machine's cores with the workers.
+    default_workers = min(2 * (os.cpu_count() or 2) + 1, 9)
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("BENCH_SCALE_WORKERS") or default_workers)
+    )
+    return parser.parse_args()
+
+
+def app_env(url: str, tmp: Path) -> dict[str, str]:
+    """Production settings (DEBUG off, WhiteNoise's manifest) on plain HTTP at 127.0.0.1."""
+    env = {k: v for k, v in os.environ.items() if k not in ("HYRKOLL_TESTING", "DEBUG", "SQLITE_PATH")}
+    env.update(
+        DATABASE_URL=url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        # A fixed key, so the keyed hashes in a cached dump still match in the next run.
+        PERSONAL_NUMBER_HASH_KEY="bench-scale-personal-number-key",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        # No TLS proxy here: no redirect to https and cookies that travel over plain HTTP.
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        STATIC_ROOT=str(tmp / "static"),
+        MEDIA_ROOT=str(tmp / "media"),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def enable_pg_stat_statements(url: str) -> None:
+    """Create the extension (the library is preloaded by the server options)."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+
+
+def reset_statements(url: str) -> None:
+    """Forget the statements of migrating and generating: only the load run counts."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("SELECT pg_stat_statements_reset()")
+        connection.execute("ANALYZE")
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], workers: int, logfile: Path) -> Iterator[str]:
+    """Serve the app on a free port; yield its base URL once /healthz answers."""
+    port = with_postgres.free_port()
+    command = [
+        str(BIN / "gunicorn"),
+        "hyrkoll.wsgi",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    command += ["--timeout", "60", "--error-logfile", "-"]
+    with open(logfile, "w") as log:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"{base}/healthz", timeout=2) as response,
+            ):
+                if response.status == 200:
+                    break
+            if process.poll() is not None:
+                raise SystemExit(f"bench-scale: gunicorn exited; see {logfile}")
+            time.sleep(0.5)
+        else:
+            raise SystemExit(f"bench-scale: gunicorn did not answer /healthz; see {logfile}")
+        print(f"bench-scale: gunicorn with {workers} workers on {base}", flush=True)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run_locust(base: str, args: argparse.Namespace, prefix: Path, env: dict[str, str]) -> None:
+    """Locust headless: ``args.users`` users for ``args.seconds`` seconds, figures to ``prefix``_*.csv."""
+    command = [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")), "--headless"]
+    command += ["-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s", "--host", base]
+    command += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"]
+    print(f"bench-scale: Locust, {args.users} users for {args.seconds} s ...", flush=True)
+    locust_env = {**env, "PYTHONPATH": str(ROOT)}
+    with open(f"{prefix}_locust.log", "w") as log:
+        subprocess.run(command, env=locust_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+
+
+def main() -> int:
+    """Set up, load, print."""
+    args = parse_args()
+    started = time.monotonic()
+    data_set = dataset.choose(args.scale)
+    print(f"bench-scale: scale {args.scale}; data set: {data_set.name}", flush=True)
+    out = ROOT / "var" / "bench-scale" / "last-run"
+    out.mkdir(parents=True, exist_ok=True)
+    bindir = with_postgres.find_bindir()
+    with tempfile.TemporaryDirectory(prefix="hyrkoll-bench-scale-") as tmp_name:
+        tmp = Path(tmp_name)
+        with with_postgres.throwaway_cluster(extra_options=PG_OPTIONS) as url:
+            env = app_env(url, tmp)
+            enable_pg_stat_statements(url)
+            used = dataset.prepare(data_set, args.scale, env, bindir)
+            print(f"bench-scale: data set: {used}", flush=True)
+            dataset.run_step(
+                [str(BIN / "hyrkoll"), "collectstatic", "--no-input", "-v", "0"], env, "collectstatic"
+            )
+            reset_statements(url)
+            with gunicorn(env, args.workers, out / "gunicorn.log") as base:
+                run_locust(base, args, out / "locust", env)
+            rows, total = report.read_stats(out / "locust")
+            print(
+                f"\n== bench-scale: {used}; {args.users} users, {args.seconds} s, {args.workers} gunicorn workers"
+            )
+            misses = report.print_requests(rows, total, args.seconds)
+            report.print_failures(out / "locust")
+            report.print_slowest_sql(url)
+            report.print_verdict(misses, total)
+    print(
+        f"\nbench-scale: done in {time.monotonic() - started:.0f} s (Locust's CSV and logs in {out.relative_to(ROOT)})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
