@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.color import no_style
@@ -38,6 +41,7 @@ class Table:
         self.with_id = with_id
         self.next_id = (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
         self.written = 0
+        self.seconds = 0.0  # spent in COPY (the database's side and psycopg's)
 
     def add(self, *values: Any) -> int:
         """Buffer one row; returns its primary key (when the table hands them out)."""
@@ -52,7 +56,9 @@ class Table:
     def flush(self) -> None:
         if self.rows:
             rows = self.rows if connection.vendor == "postgresql" else [_for_sqlite(row) for row in self.rows]
+            started = time.monotonic()
             insert_rows(self.model, self.fields, rows)
+            self.seconds += time.monotonic() - started
             self.written += len(self.rows)
             self.rows.clear()
 
@@ -94,3 +100,32 @@ def database_size() -> str:
             return str(cursor.fetchone()[0])
         cursor.execute("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
         return f"{cursor.fetchone()[0] / 1e6:.0f} MB"
+
+
+def table_size(model: type[models.Model]) -> int:
+    """Bytes of the table with its indexes (PostgreSQL; 0 elsewhere)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_total_relation_size(%s)", [model._meta.db_table])
+        return int(cursor.fetchone()[0])
+
+
+@contextmanager
+def without_row_triggers() -> Iterator[bool]:
+    """Skip the foreign-key triggers while the generator COPYs rows whose keys it has just handed out
+    (``session_replication_role = replica``, for a superuser on PostgreSQL): every referenced row is
+    written first, by construction. Yields whether the triggers were skipped."""
+    skip = False
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            skip = bool(cursor.fetchone()[0])
+            if skip:
+                cursor.execute("SET session_replication_role = replica")
+    try:
+        yield skip
+    finally:
+        if skip:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
