@@ -27,7 +27,6 @@ so a 10,000-line file is checked without a query per line.
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,11 +53,11 @@ from hyrkoll.invoicing.models import (
     InvoiceStatus,
     LineKind,
 )
+from hyrkoll.invoicing.parsing_values import assignment_id_of  # noqa: F401 - also control.assignment_id_of
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 ONE_DAY = datetime.timedelta(days=1)
-ASSIGNMENT_REF = re.compile(r"(?:U-?)?\s*(\d{1,12})", re.IGNORECASE)
 
 # Which part of the time report a line kind is matched against.
 NORMAL, ON_CALL, UNSOCIAL, WEEKS = "normal", "on_call", "unsocial", "weeks"
@@ -81,12 +80,6 @@ def time_part(kind: str) -> str:
     if kind == LineKind.TRAVEL_FLAT_RATE:
         return WEEKS
     return UNSOCIAL
-
-
-def assignment_id_of(ref: str) -> int | None:
-    """``"123"``, ``"U-123"`` or ``"u123"`` → 123; anything else → None."""
-    match = ASSIGNMENT_REF.fullmatch((ref or "").strip())
-    return int(match.group(1)) if match else None
 
 
 def days_of(start: datetime.date, end: datetime.date) -> list[datetime.date]:

@@ -33,6 +33,7 @@ from hyrkoll.invoicing.models import (
     InvoiceLine,
     InvoiceStatus,
 )
+from hyrkoll.invoicing.parsing_values import assignment_id_of
 
 ZERO = Decimal(0)
 Key = tuple[int | None, str]
@@ -65,8 +66,6 @@ def check(
 ) -> list[InvoiceDeviation]:
     """Set the computed fields of a credit note's ``lines``; return its deviations (unsaved): a line
     whose assignment and kind the credited invoice did not charge is an unknown assignment."""
-    from hyrkoll.invoicing.control import assignment_id_of  # the control imports this module
-
     credited = Invoice.objects.get(pk=invoice.credited_invoice_id)
     left = credited_so_far(credited, exclude_pk=invoice.pk)
     deviations: list[InvoiceDeviation] = []

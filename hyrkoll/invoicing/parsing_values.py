@@ -109,3 +109,12 @@ def parse_date(value: Any) -> datetime.date | None:
             except ValueError:
                 return None
     return None
+
+
+ASSIGNMENT_REF = re.compile(r"(?:U-?)?\s*(\d{1,12})", re.IGNORECASE)
+
+
+def assignment_id_of(ref: str) -> int | None:
+    """``"123"``, ``"U-123"`` or ``"u123"`` → 123; anything else → None."""
+    match = ASSIGNMENT_REF.fullmatch((ref or "").strip())
+    return int(match.group(1)) if match else None

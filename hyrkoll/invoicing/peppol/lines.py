@@ -7,7 +7,7 @@ A credit note's lines are stored negative."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -15,10 +15,7 @@ from lxml import etree
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.invoicing.models import LineKind
 from hyrkoll.invoicing.parsing import Errors, LineChecker, ParsedLine, fold, kind_names
-from hyrkoll.invoicing.peppol.validation import NS
-
-if TYPE_CHECKING:
-    from hyrkoll.invoicing.peppol.mapping import Refusals
+from hyrkoll.invoicing.peppol.validation import NS, Refusals
 
 HOURS_UNIT, WEEKS_UNIT = "HUR", "WEE"  # UN/ECE Recommendation 20: hour, week
 # Where each value comes from, for the messages of the line check.

@@ -46,9 +46,9 @@ from hyrkoll.invoicing import credit
 from hyrkoll.invoicing.models import DocumentType, Invoice, InvoiceStatus
 from hyrkoll.invoicing.parsing import ParsedInvoice, ParsedLine
 from hyrkoll.invoicing.peppol import lines as line_mapping
-from hyrkoll.invoicing.peppol.findings import DocumentRejected, Finding
+from hyrkoll.invoicing.peppol.findings import DocumentRejected
 from hyrkoll.invoicing.peppol.lines import order_reference, unit_code
-from hyrkoll.invoicing.peppol.validation import NS, document_kind, where
+from hyrkoll.invoicing.peppol.validation import NS, Refusals, document_kind
 from hyrkoll.lib.orgno import normalise_org_no
 from hyrkoll.organisation.models import Region
 
@@ -61,19 +61,6 @@ class Mapped:
     parsed: ParsedInvoice
     region: Region
     lines: int
-
-
-class Refusals:
-    """The findings of one document, each located at its element."""
-
-    def __init__(self, root: etree._Element, document: str) -> None:
-        self.root = root
-        self.document = document
-        self.items: list[Finding] = []
-
-    def add(self, rule: str, message: str, element: etree._Element | None = None) -> None:
-        target = element if element is not None else self.root
-        self.items.append(Finding(rule, message, where(target), self.document))
 
 
 def _date(text: str | None) -> datetime.date | None:

@@ -253,3 +253,16 @@ def _totals(root: etree._Element, lines: list[etree._Element], report: Callable[
             % {"expected": payable, "given": payable_given},
             totals.find("cbc:PayableAmount", NS),
         )
+
+
+class Refusals:
+    """The findings of one document, each located at its element."""
+
+    def __init__(self, root: etree._Element, document: str) -> None:
+        self.root = root
+        self.document = document
+        self.items: list[Finding] = []
+
+    def add(self, rule: str, message: str, element: etree._Element | None = None) -> None:
+        target = element if element is not None else self.root
+        self.items.append(Finding(rule, message, where(target), self.document))
