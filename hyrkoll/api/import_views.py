@@ -3,7 +3,7 @@
 An upload is validated by the web's own form (``ImportUploadForm``: file type and size, kind) and
 stored by ``jobs.enqueue`` exactly as a web upload: QUEUED for ``hyrkoll run_jobs``, and started in a
 thread of this process when ``FOLLOWUP_IMPORT_INLINE_THREAD`` is on. Who may upload is the web's
-rule (``views_imports.can_upload``: a region's controller for their own region, the national
+rule (``uploads.can_upload``: a region's controller for their own region, the national
 coordinator for any); who sees an import is ``CostImport.objects.visible_to`` (a region its own, the
 national level all). Suppliers get 403.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -30,11 +29,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hyrkoll.api.views import ScopedReadOnlyViewSet
-from hyrkoll.followup import importing, jobs
+from hyrkoll.followup import importing
 from hyrkoll.followup.access import can_follow_up
 from hyrkoll.followup.forms_imports import ImportUploadForm
 from hyrkoll.followup.models import CostImport, ImportKind
-from hyrkoll.followup.views_imports import _is_national_coordinator, can_upload  # the web rules
+from hyrkoll.followup.uploads import can_upload, queue_upload  # the web upload's rules
 
 # --- Serializers ------------------------------------------------------------------------------------
 
@@ -235,18 +234,7 @@ class CostImportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             raise ValidationError(
                 {field: [str(m) for m in messages] for field, messages in form.errors.items()}
             )
-        # A region's controller always uploads for their own region: nothing in the request changes it.
-        region = None if _is_national_coordinator(user) else user.region
-        with transaction.atomic():
-            cost_import = jobs.enqueue(
-                user,
-                form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-                replace=form.cleaned_data["replace"],
-                region=region,
-                definition_note=form.cleaned_data["definition_note"],
-            )
-            jobs.start_inline_after_commit(cost_import.pk)
+        cost_import = queue_upload(user, form.cleaned_data)  # the web upload's own path
         cost_import = self.scoped_queryset().get(pk=cost_import.pk)
         body = CostImportDetailSerializer(cost_import, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hyrkoll.accounts.models import Role, Scope
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
-from hyrkoll.followup import importing, jobs
+from hyrkoll.followup import importing
 from hyrkoll.followup.access import can_follow_up, published_through
 from hyrkoll.followup.forms_imports import ImportUploadForm, PublishForm, TargetForm
 from hyrkoll.followup.models import (
@@ -41,41 +41,32 @@ from hyrkoll.followup.models import (
     RegionTarget,
     TrendPublication,
 )
+from hyrkoll.followup.uploads import (
+    can_upload,
+    is_national_coordinator,
+    is_region_user,
+    queue_upload,
+    upload_region,
+)
 from hyrkoll.lib.listing import ChoiceFilter, Listing, PeriodFilter, region_filter
 from hyrkoll.organisation.models import Region
 
 # --- Permissions ----------------------------------------------------------------------------------------------
 
 
-def _is_national_coordinator(user: Any) -> bool:
-    return bool(user.is_superuser or (user.scope == Scope.NATIONAL and user.has_role(Role.COORDINATOR)))
-
-
-def _is_region_user(user: Any) -> bool:
-    return bool(user.scope == Scope.REGION and user.region_id)
-
-
-def can_upload(user: Any) -> bool:
-    if not user.is_authenticated:
-        return False
-    if _is_national_coordinator(user):
-        return True
-    return _is_region_user(user) and user.has_role(Role.CONTROLLER)
-
-
 def can_set_targets(user: Any, region: Region | None = None) -> bool:
     """May ``user`` set targets (for ``region``, if given)?"""
     if not user.is_authenticated:
         return False
-    if _is_national_coordinator(user):
+    if is_national_coordinator(user):
         return True
-    if not (_is_region_user(user) and user.has_role(Role.CONTROLLER, Role.REGION_ADMIN)):
+    if not (is_region_user(user) and user.has_role(Role.CONTROLLER, Role.REGION_ADMIN)):
         return False
     return region is None or region.pk == user.region_id
 
 
 def can_publish(user: Any) -> bool:
-    return bool(user.is_authenticated and _is_national_coordinator(user))
+    return bool(user.is_authenticated and is_national_coordinator(user))
 
 
 def _require_follow_up(user: Any) -> None:
@@ -135,20 +126,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not can_upload(user):
         raise PermissionDenied
-    # A region's controller always uploads for their own region: nothing in the request changes it.
-    region: Region | None = None if _is_national_coordinator(user) else user.region
+    region = upload_region(user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            cost_import = jobs.enqueue(
-                user,
-                form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-                replace=form.cleaned_data["replace"],
-                region=region,
-                definition_note=form.cleaned_data["definition_note"],
-            )
-            jobs.start_inline_after_commit(cost_import.pk)
+        cost_import = queue_upload(user, form.cleaned_data)
         messages.success(request, _("The file is uploaded and queued for import."))
         return redirect("followup:import_detail", pk=cost_import.pk)
     return render(request, "followup/import_upload.html", {"form": form, "region": region})
@@ -244,7 +225,7 @@ def _save_target(user: Any, region: Region, data: dict[str, Any]) -> RegionTarge
 def targets(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _require_follow_up(user)
-    national = _is_national_coordinator(user) or user.scope == Scope.NATIONAL
+    national = is_national_coordinator(user) or user.scope == Scope.NATIONAL
     own_region: Region | None = None if national else user.region
     visible = RegionTarget.objects.visible_to(user).select_related("region").order_by("region__code", "year")
     form = TargetForm(request.POST or None, region=own_region) if can_set_targets(user) else None
