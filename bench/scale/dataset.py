@@ -30,7 +30,7 @@ class DataSet:
 
     def key(self) -> str:
         """Hash of the name, the command and every source file (path and bytes)."""
-        digest = hashlib.sha256(" ".join([self.name, *self.command]).encode())
+        digest = hashlib.sha256(" ".join([self.name, *self.command[1:]]).encode())
         for path in sorted(self.sources):
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
@@ -45,21 +45,24 @@ def choose(scale: str) -> DataSet:
         command = [HYRKOLL, "generate_scale_data"]
         if scale != "default":
             command += ["--scale", scale]
-        return DataSet(f"generate_scale_data ({scale})", command, sorted(app.rglob("*.py")))
+        return DataSet(f"generate_scale_data ({scale})", command, _sources(app))
     demo = ROOT / "hyrkoll" / "demo"
     return DataSet(
-        "load_demo_data (generator not found; scale ignored)",
-        [HYRKOLL, "load_demo_data"],
-        sorted(demo.rglob("*.py")),
+        "load_demo_data (generator not found; scale ignored)", [HYRKOLL, "load_demo_data"], _sources(demo)
     )
 
 
-def run_step(command: list[str], env: dict[str, str], what: str) -> None:
-    """Run a step, stopping the benchmark with its output if it fails."""
+def _sources(app: Path) -> list[Path]:
+    """The app's Python files that make the data (its tests do not)."""
+    return sorted(path for path in app.rglob("*.py") if "tests" not in path.relative_to(app).parts)
+
+
+def run_step(command: list[str], env: dict[str, str], what: str, *, quiet: bool = True) -> None:
+    """Run a step, stopping the benchmark with its output if it fails (``quiet=False``: shown as it runs)."""
     started = time.monotonic()
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, env=env, capture_output=quiet, text=True)
     if result.returncode != 0:
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        sys.stderr.write((result.stdout or "")[-4000:] + (result.stderr or "")[-4000:])
         raise SystemExit(f"bench-scale: {what} failed (exit {result.returncode})")
     print(f"bench-scale: {what} in {time.monotonic() - started:.1f} s", flush=True)
 
@@ -82,7 +85,9 @@ def prepare(data_set: DataSet, scale: str, env: dict[str, str], bindir: Path) ->
         run_step([HYRKOLL, "migrate", "--no-input", "-v", "0"], env, "migrate")
         return f"{data_set.name}, restored from {dump.relative_to(ROOT)}"
     run_step([HYRKOLL, "migrate", "--no-input", "-v", "0"], env, "migrate")
-    run_step(data_set.command, env, " ".join(Path(data_set.command[0]).name.split() + data_set.command[1:]))
+    run_step(
+        data_set.command, env, " ".join([Path(data_set.command[0]).name, *data_set.command[1:]]), quiet=False
+    )
     partial = dump.with_suffix(".partial")
     run_step(
         [str(bindir / "pg_dump"), "-Fc", "-Z", "1", "-f", str(partial), url], env, f"pg_dump {dump.name}"

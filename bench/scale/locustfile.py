@@ -10,84 +10,13 @@ status (200, or the redirect after a form) counts as a failure.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import re
 from typing import Any
 
 from locust import HttpUser, between, task
 
-PASSWORD = os.environ.get("BENCH_SCALE_PASSWORD", "hyrkoll-demo")
-REGIONS = os.environ.get("BENCH_SCALE_REGIONS", "vgr,01,12,03,25").split(",")
-SUPPLIERS = int(os.environ.get("BENCH_SCALE_SUPPLIERS", "8"))
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def ids(html: str, pattern: str) -> list[int]:
-    """The distinct ids in links like ``pattern`` (a regex with one group) on a page."""
-    return sorted({int(found) for found in re.findall(pattern, html)})
-
-
-def options(html: str, name: str) -> list[tuple[str, str]]:
-    """(value, label) of a ``<select name=…>``'s non-empty options."""
-    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
-    if not select:
-        return []
-    return [
-        (v, label.strip())
-        for v, label in re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)<', select.group(1))
-    ]
-
-
-class Journey(HttpUser):
-    """A logged-in user of the web app; subclasses give the usernames and the tasks."""
-
-    abstract = True
-    wait_time = between(0.5, 2.0)
-    roles: tuple[str, ...] = ()
-
-    def username(self) -> str:
-        return f"{random.choice(REGIONS)}.{random.choice(self.roles)}"
-
-    def on_start(self) -> None:
-        self.login(self.username())
-
-    def login(self, username: str) -> None:
-        page = self.client.get("/login/", name="/login/")
-        token = CSRF.search(page.text)
-        data = {
-            "username": username,
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": token.group(1) if token else "",
-        }
-        with self.client.post(
-            "/login/", data=data, name="/login/", allow_redirects=False, catch_response=True
-        ) as r:
-            if r.status_code != 302:
-                r.failure(f"login as {username} failed: {r.status_code}")
-
-    def get(self, path: str, name: str, **kwargs: Any) -> str:
-        """GET that must answer 200; returns the body ("" on failure)."""
-        with self.client.get(path, name=name, allow_redirects=False, catch_response=True, **kwargs) as r:
-            if r.status_code != 200:
-                r.failure(f"{r.status_code} for {path}")
-                return ""
-            return (
-                r.text
-                if "html" in r.headers.get("Content-Type", "") or "json" in r.headers.get("Content-Type", "")
-                else "ok"
-            )
-
-    def post_form(self, path: str, name: str, page: str, data: dict[str, str]) -> None:
-        """POST a form with the CSRF token of ``page``; a redirect (done) or 200 (form shown again) is fine."""
-        token = CSRF.search(page)
-        data = {**data, "csrfmiddlewaretoken": token.group(1) if token else ""}
-        headers = {"Referer": self.host + path}
-        with self.client.post(
-            path, data=data, name=name, headers=headers, allow_redirects=False, catch_response=True
-        ) as r:
-            if r.status_code not in (200, 302):
-                r.failure(f"{r.status_code} for POST {path}")
+from bench.scale.journey import PASSWORD, REGIONS, SUPPLIERS, Journey, ids, options
 
 
 class Orderer(Journey):
@@ -260,16 +189,25 @@ class SupplierSystem(HttpUser):
 
 
 class Controller(Journey):
-    """Controllers: the region's and the national dashboards, the Bemanningstrend report (web, PDF, Excel)."""
+    """Controllers: a region's (its own dashboard) or the national reader (the national dashboard and
+    any region's, which a region's controller sees only once the coordinator has published them); both
+    the Bemanningstrend report as a page, Excel and PDF."""
 
     weight = 3
-    roles = ("controller",)
+
+    def username(self) -> str:
+        self.region = random.choice(REGIONS)
+        self.national = random.random() < 1 / 3
+        return "nationell.lasare" if self.national else f"{self.region}.controller"
 
     @task(4)
     def dashboards(self) -> None:
-        region = "14" if self.user_region == "vgr" else self.user_region
-        self.get(f"/follow-up/regions/{region}/", name="/follow-up/regions/[code]/")
-        self.get("/follow-up/", name="/follow-up/ (national)")
+        region = random.choice(REGIONS) if self.national else self.region
+        self.get(
+            f"/follow-up/regions/{'14' if region == 'vgr' else region}/", name="/follow-up/regions/[code]/"
+        )
+        if self.national:
+            self.get("/follow-up/", name="/follow-up/ (national)")
 
     @task(2)
     def report(self) -> None:
@@ -279,10 +217,6 @@ class Controller(Journey):
     def report_files(self) -> None:
         self.get("/follow-up/report/xlsx/", name="/follow-up/report/xlsx/")
         self.get("/follow-up/report/pdf/", name="/follow-up/report/pdf/")
-
-    def username(self) -> str:
-        self.user_region = random.choice(REGIONS)
-        return f"{self.user_region}.controller"
 
 
 class Coordinator(Journey):
