@@ -111,8 +111,11 @@ def print_failures(prefix: Path, limit: int = 10) -> None:
 
 
 def _shorten(sql: str, length: int = 150) -> str:
-    """One line of at most ``length`` characters."""
+    """One line of at most ``length`` characters, a long column list before FROM shown as "…"."""
     text = re.sub(r"\s+", " ", sql).strip()
+    columns = re.match(r"SELECT (DISTINCT )?(.*?) FROM ", text)
+    if columns and len(columns.group(2)) > 40:
+        text = f"SELECT {columns.group(1) or ''}… FROM {text[columns.end() :]}"
     return text if len(text) <= length else text[: length - 1] + "…"
 
 

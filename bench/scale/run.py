@@ -172,12 +172,15 @@ def main() -> int:
             print(f"bench-scale: data set: {used}", flush=True)
             collect_static(env)
             reset_statements(url)
+            load_before = os.getloadavg()[0]
             with gunicorn(env, args.workers, out / "gunicorn.log") as base:
                 run_locust(base, args, out / "locust", env)
+            load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, {os.cpu_count()} cores"
             rows, total = report.read_stats(out / "locust")
             print(
                 f"\n== bench-scale: {used}; {args.users} users, {args.seconds} s, {args.workers} gunicorn workers"
             )
+            print(f"   machine: {load} (others' work on the machine slows every figure)")
             misses = report.print_requests(rows, total, args.seconds)
             report.print_failures(out / "locust")
             report.print_slowest_sql(url)
