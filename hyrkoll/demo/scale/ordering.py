@@ -17,7 +17,7 @@ from decimal import Decimal
 from hyrkoll.demo.scale.base import PROFESSION_WEIGHTS, Cast, Picker, zipf
 from hyrkoll.demo.scale.copying import Table
 from hyrkoll.demo.scale.volumes import monthly_volumes
-from hyrkoll.demo.scale.work import DAY, Work, at
+from hyrkoll.demo.scale.work import DAY, END, Work, at
 from hyrkoll.ordering.models import (
     CallOff,
     CallOffRecipient,
@@ -36,7 +36,7 @@ from hyrkoll.ordering.models import (
 )  # fmt: skip
 
 CHUNK = 5000
-OPEN_SHARE = 0.004  # the latest needs (about the last two weeks' worth) are still in an open state
+OPEN_DAYS = 14  # needs registered this close to the history's end are still in an open state
 RETURN_SHARE = 0.45
 WEEKS = [1, 2, 2, 3, 4, 4, 4, 5, 6, 8, 8, 10, 12, 13, 16, 26]
 HOURS = [Decimal(40), Decimal(40), Decimal(40), Decimal(36), Decimal(32), Decimal(20)]
@@ -96,6 +96,7 @@ class Ordering:
         self.checks = Table(OfferCheck, ("offer", "code", "passed", "reason", "checked_at"))
         self.returning: dict[tuple[int, str], list[tuple[int, tuple]]] = defaultdict(list)
         self.suppliers: dict[str, Picker] = {}
+        self.open_seen: set[str] = set()
         for profession, sub_area in cast.sub_area_of.items():
             with_staff = [s for s in cast.admitted.get(sub_area, []) if cast.consultants.get((s, profession))]
             self.suppliers[profession] = zipf(with_staff, 0.8)
@@ -116,13 +117,11 @@ class Ordering:
 
     def run(self, total: int, seed: int, progress: Callable[[int, int], None]) -> None:
         done = 0
-        first_open = total - max(total * OPEN_SHARE, 2 * len(OPEN.items))
         for month, region, count in monthly_volumes(seed, total):
             days_in_month = ((month + 32 * DAY).replace(day=1) - month).days
             for _ in range(count):
-                self.need(
-                    region, month + self.rng.randrange(days_in_month) * DAY, self._status(done, first_open)
-                )
+                day = month + self.rng.randrange(days_in_month) * DAY
+                self.need(region, day, self._status(done, total, day))
                 done += 1
                 if len(self.needs.rows) >= CHUNK:
                     self.flush()
@@ -130,13 +129,19 @@ class Ordering:
         self.flush()
         progress(done, total)
 
-    def _status(self, index: int, first_open: float) -> str:
-        """The n-th need's status: the latest needs are still open, older ones ended; the first of
-        each group take every state in turn, so even a tiny scale has them all."""
-        if index >= first_open:
-            rank = int(index - first_open)
-            return OPEN.items[rank] if rank < len(OPEN.items) else OPEN(self.rng)
-        return ENDED.items[index] if index < len(ENDED.items) else ENDED(self.rng)
+    def _status(self, index: int, total: int, day: datetime.date) -> str:
+        """A need from the last weeks is still open, an older one has ended. The first needs take
+        every ended state in turn and the last ones any open state not seen yet, so even a tiny scale
+        has them all."""
+        unseen = [status for status in OPEN.items if status not in self.open_seen]
+        if total - index <= len(unseen):
+            status = unseen[0]
+        elif (END - day).days < OPEN_DAYS:
+            status = OPEN(self.rng)
+        else:
+            return ENDED.items[index] if index < len(ENDED.items) else ENDED(self.rng)
+        self.open_seen.add(status)
+        return status
 
     def flush(self) -> None:
         for table in self.tables:
