@@ -14,6 +14,19 @@ PAGE_TARGET_MS = 100
 PDF_TARGET_MS = 3000
 # Logging in hashes the password (PBKDF2, about a million iterations) on purpose: shown, no target.
 NO_TARGET = ("/login/ POST", "/api/v1/token/")
+# Pages a short run may not reach (the journeys pick tasks at random): named when they are missing.
+EXPECTED = (
+    "/follow-up/ (national)",
+    "/follow-up/regions/[code]/",
+    "/follow-up/report/",
+    "/follow-up/report/pdf/",
+    "/follow-up/report/xlsx/",
+    "/ordering/offers/[id]/award/",
+    "/ordering/needs/[id]/decide/",
+    "/api/v1/call-offs/",
+    "/api/v1/offers/",
+    "/audit/",
+)
 
 
 @dataclass(frozen=True)
@@ -137,9 +150,12 @@ def print_slowest_sql(url: str, limit: int = 10) -> None:
         print(f"{mean:>9.1f} {total:>10.0f} {calls:>7} {rows:>8}  {_shorten(sql)}")
 
 
-def print_verdict(misses: list[str], total: Row | None) -> None:
-    """Whether the run met the targets (printed, never asserted)."""
+def print_verdict(misses: list[str], total: Row | None, rows: list[Row]) -> None:
+    """Whether the run met the targets (printed, never asserted), and which expected pages were not reached."""
     print("\ntargets: every page and API endpoint p95 <= 100 ms, the PDF report p95 <= 3 s, zero errors")
+    missing = sorted(set(EXPECTED) - {row.name for row in rows})
+    if missing:
+        print(f"  not requested in this run (too short?): {', '.join(missing)}")
     if total is not None and total.failures:
         print(f"  errors: {total.failures} failed requests")
     if not misses:

@@ -184,7 +184,7 @@ def main() -> int:
             misses = report.print_requests(rows, total, args.seconds)
             report.print_failures(out / "locust")
             report.print_slowest_sql(url)
-            report.print_verdict(misses, total)
+            report.print_verdict(misses, total, rows)
     print(
         f"\nbench-scale: done in {time.monotonic() - started:.0f} s (Locust's CSV and logs in {out.relative_to(ROOT)})"
     )
