@@ -152,6 +152,9 @@ def run_locust(base: str, args: argparse.Namespace, prefix: Path, env: dict[str,
     locust_env = {**env, "PYTHONPATH": str(ROOT)}
     with open(f"{prefix}_locust.log", "w") as log:
         subprocess.run(command, env=locust_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    if not Path(f"{prefix}_stats.csv").exists():
+        tail = Path(f"{prefix}_locust.log").read_text(errors="replace").splitlines()[-30:]
+        raise SystemExit("bench-scale: Locust wrote no figures:\n" + "\n".join(tail))
 
 
 def main() -> int:
