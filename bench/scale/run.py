@@ -150,6 +150,8 @@ def run_locust(base: str, args: argparse.Namespace, prefix: Path, env: dict[str,
     command += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"]
     print(f"bench-scale: Locust, {args.users} users for {args.seconds} s ...", flush=True)
     locust_env = {**env, "PYTHONPATH": str(ROOT)}
+    for stale in prefix.parent.glob(f"{prefix.name}_*"):
+        stale.unlink()  # a crashed run must not show the previous run's figures
     with open(f"{prefix}_locust.log", "w") as log:
         subprocess.run(command, env=locust_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     if not Path(f"{prefix}_stats.csv").exists():
