@@ -200,23 +200,19 @@ class Controller(Journey):
         self.national = random.random() < 1 / 3
         return "nationell.lasare" if self.national else f"{self.region}.controller"
 
-    @task(4)
-    def dashboards(self) -> None:
+    @task
+    def follow_up(self) -> None:
+        """The Bemanningstrend report, its two files, then the dashboards: one pass per task, so even a
+        short run measures the PDF."""
+        self.get("/follow-up/report/", name="/follow-up/report/")
+        self.get("/follow-up/report/xlsx/", name="/follow-up/report/xlsx/")
+        self.get("/follow-up/report/pdf/", name="/follow-up/report/pdf/")
         region = random.choice(REGIONS) if self.national else self.region
         self.get(
             f"/follow-up/regions/{'14' if region == 'vgr' else region}/", name="/follow-up/regions/[code]/"
         )
         if self.national:
             self.get("/follow-up/", name="/follow-up/ (national)")
-
-    @task(2)
-    def report(self) -> None:
-        self.get("/follow-up/report/", name="/follow-up/report/")
-
-    @task(1)
-    def report_files(self) -> None:
-        self.get("/follow-up/report/xlsx/", name="/follow-up/report/xlsx/")
-        self.get("/follow-up/report/pdf/", name="/follow-up/report/pdf/")
 
 
 class Coordinator(Journey):
