@@ -39,14 +39,23 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _choice(choices: dict[Any, Any], item: Any) -> str:
+    """A list item in words: its choice label, or the item itself (a JSON object or list included)."""
+    if isinstance(item, (dict, list)):
+        return value_text(None, item)
+    return str(choices.get(item, _text(item)))
+
+
 def value_text(field: models.Field | None, value: Any) -> str:
     if value is None or value == "" or value == []:
         return MISSING
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    if isinstance(value, dict):  # a JSON field's object: its keys and values in words
+        return "; ".join(f"{key}: {value_text(None, item)}" for key, item in value.items()) or MISSING
     if isinstance(value, list):
-        return ", ".join(str(choices.get(item, _text(item))) for item in value)
+        return ", ".join(_choice(choices, item) for item in value)
     if value in choices:
         return str(choices[value])
     if isinstance(value, datetime.datetime):
