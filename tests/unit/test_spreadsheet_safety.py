@@ -77,7 +77,7 @@ def test_every_csv_and_excel_writer_goes_through_the_helper() -> None:
         source = path.read_text(encoding="utf-8")
         if writer.search(source):
             writers[name] = "spreadsheet_safety import" in source
-        if "HttpResponse(" in source and "text/csv" in source:
+        if ("HttpResponse(" in source or "attachment(" in source) and "text/csv" in source:
             responders[name] = bool(writers.get(name)) or "to_csv(" in source
     assert writers == {
         "assignments/views.py": True,  # a time report's days as CSV
