@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from hyrkoll.assignments.tests.conftest import award
@@ -142,10 +143,11 @@ def test_the_menu_is_always_shown_on_a_wide_screen(login: Any, flow: dict[str, A
     assert menu_link(page).is_visible() and page.locator(".who").is_visible()
     # From a phone's width to a wide screen and back: shown, then folded again.
     page.set_viewport_size(PHONE)
-    page.wait_for_function("document.querySelector('.menu-toggle').getAttribute('aria-expanded') === 'false'")
+    # Playwright's expect polls without eval (the pages' CSP forbids it, which wait_for_function needs)
+    expect(page.locator(".menu-toggle")).to_have_attribute("aria-expanded", "false")
     assert not menu_link(page).is_visible()
     page.set_viewport_size(DESKTOP)
-    page.wait_for_function("document.querySelector('.menu-toggle').getAttribute('aria-expanded') === 'true'")
+    expect(page.locator(".menu-toggle")).to_have_attribute("aria-expanded", "true")
     assert menu_link(page).is_visible()
 
 
