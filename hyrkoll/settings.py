@@ -216,6 +216,24 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 
+# --- Cache: one for every worker process -------------------------------------------------------
+# The rendered charts, the forecasts and the API's throttle counts live here. Under gunicorn every
+# worker must see the same entries (or each computes the dashboards' charts and forecasts cold, and
+# each counts a token's requests alone), so outside the tests the cache is a directory of files
+# shared by the processes of one machine (``CACHE_DIR``, default var/cache). Tests keep it in memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if TESTING
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": envstr("CACHE_DIR", str(VAR_DIR / "cache")),
+            "TIMEOUT": 24 * 60 * 60,
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 20000)},
+        }
+    )
+}
+
 # --- E-mail: console in the demo, SMTP by environment in production ----------------------------
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",

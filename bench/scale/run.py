@@ -70,6 +70,8 @@ def app_env(url: str, tmp: Path) -> dict[str, str]:
         SECURE_HSTS_SECONDS="0",
         STATIC_ROOT=str(STATIC_ROOT),
         MEDIA_ROOT=str(tmp / "media"),
+        # The workers' shared cache starts empty in every run: charts and forecasts are drawn under load.
+        CACHE_DIR=str(tmp / "cache"),
         LOG_LEVEL="WARNING",
     )
     return env

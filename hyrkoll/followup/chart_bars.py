@@ -22,6 +22,7 @@ from hyrkoll.followup.chart_base import (
     _figure,
     _legend_below,
     _reference_line,
+    drawn_once,
     plt,
     reference_text,
     render_svg,
@@ -29,6 +30,7 @@ from hyrkoll.followup.chart_base import (
 from hyrkoll.lib import numbers
 
 
+@drawn_once
 def bars(
     labels: Sequence[str],
     values: Sequence[Decimal | float],
@@ -47,6 +49,7 @@ def bars(
     return render_svg(figure, title, description)
 
 
+@drawn_once
 def region_shares(
     names: Sequence[str],
     shares: Sequence[Decimal | float | None],
@@ -97,6 +100,7 @@ def region_shares(
     return render_svg(figure, title, description)
 
 
+@drawn_once
 def change_bars(
     labels: Sequence[str],
     changes_pct: Sequence[Decimal | float | None],

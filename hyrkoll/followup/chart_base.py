@@ -18,18 +18,23 @@ active language: ``−10,2 %`` in Swedish. Legends sit under the plot, never ove
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display: render to files only
 
+from django.core.cache import cache  # noqa: E402
+from django.utils.translation import get_language  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -108,6 +113,48 @@ def render_svg(figure: Figure, title: str, description: str) -> str:
         count=1,
     )
     return svg.replace(">", f"><title>{escape(title)}</title><desc>{escape(description)}</desc>", 1)
+
+
+# --- one drawing per chart and language ---------------------------------------------------------------------
+
+_Chart = TypeVar("_Chart", bound=Callable[..., str])
+# The charts' code: a changed chart module draws anew instead of answering with the old drawing.
+_CODE_VERSION = hashlib.sha256(
+    b"".join(
+        (Path(__file__).parent / name).read_bytes()
+        for name in ("chart_base.py", "chart_lines.py", "chart_bars.py")
+    )
+    + matplotlib.__version__.encode()
+).hexdigest()[:12]
+CHART_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _plain(value: Any) -> str:
+    """Arguments as text for the cache key: lazy translations, Decimals and dataclasses by value."""
+    return str(value)
+
+
+def drawn_once(chart: _Chart) -> _Chart:
+    """A chart is a pure function of its data and the active language (its numbers and words), and
+    drawing it costs matplotlib 50–250 ms of CPU: the SVG is kept in the shared cache under a hash of
+    the chart's name, its arguments, the language and the charts' code, so every worker and every user
+    of the same figures gets the same drawing without drawing it again."""
+
+    @functools.wraps(chart)
+    def cached(*args: Any, **kwargs: Any) -> str:
+        payload = json.dumps(
+            [chart.__qualname__, get_language(), _CODE_VERSION, args, sorted(kwargs.items())],
+            default=_plain,
+            ensure_ascii=False,
+        )
+        key = "hyrkoll:chart:" + hashlib.sha256(payload.encode()).hexdigest()
+        svg = cache.get(key)
+        if svg is None:
+            svg = chart(*args, **kwargs)
+            cache.set(key, svg, CHART_CACHE_SECONDS)
+        return svg
+
+    return cached  # type: ignore[return-value]
 
 
 # --- numbers on the charts ---------------------------------------------------------------------------------

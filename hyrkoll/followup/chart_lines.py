@@ -25,6 +25,7 @@ from hyrkoll.followup.chart_base import (
     _legend_below,
     _reference_line,
     _target_text,
+    drawn_once,
     reference_text,
     render_svg,
 )
@@ -48,6 +49,7 @@ def _monthly_share_axes(axes: Any, labels: Sequence[str]) -> None:
     _monthly_axes(axes, labels)
 
 
+@drawn_once
 def share_lines(
     labels: Sequence[str],
     series: dict[str, Sequence[Decimal | float | None]],
@@ -102,6 +104,7 @@ class Measure:
     percent: bool
 
 
+@drawn_once
 def small_multiples(
     labels: Sequence[str], measures: Sequence[Measure], *, title: str, description: str
 ) -> str:
@@ -121,6 +124,7 @@ def small_multiples(
     return render_svg(figure, title, description)
 
 
+@drawn_once
 def forecast_band(
     labels: Sequence[str],
     actual: Sequence[float | None],

@@ -368,7 +368,12 @@ class CallOff(models.Model):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("call-off")
         verbose_name_plural = _("call-offs")
-        indexes = [models.Index(fields=["status", "response_deadline"], name="calloff_open_deadline")]
+        indexes = [
+            models.Index(fields=["status", "response_deadline"], name="calloff_open_deadline"),
+            # A supplier's newest call-offs (its list and the API): walked newest first, each call-off
+            # probed in the recipients' (call-off, supplier) index, instead of sorting all it received.
+            models.Index(fields=["-published_at", "-id"], name="calloff_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{_('Call-off')} {self.pk}: {self.need.competence}, {self.need.unit.name}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 from django.utils import translation
 
@@ -184,3 +185,35 @@ def test_charts_keep_title_and_description_and_are_deterministic() -> None:
         first, second = change_svg(), change_svg()
     assert first == second
     assert "<title>Change</title><desc>d</desc>" in first and 'role="img" aria-label="Change"' in first
+
+
+def test_a_chart_is_drawn_once_per_data_and_language(monkeypatch) -> None:
+    """The drawing is kept in the shared cache: the same data and language are not drawn again, other
+    data or another language are."""
+    from django.core.cache import cache
+
+    from hyrkoll.followup import chart_bars
+
+    cache.clear()
+    drawn: list[str] = []
+    real_render = chart_bars.render_svg
+
+    def counting_render(figure, title, description):
+        drawn.append(title)
+        return real_render(figure, title, description)
+
+    monkeypatch.setattr(chart_bars, "render_svg", counting_render)
+    arguments = (["A", "B"], [Decimal("-1.5"), Decimal("2.7")])
+    with translation.override("sv"):
+        first = charts.change_bars(*arguments, title="Förändring", description="d")
+        again = charts.change_bars(*arguments, title="Förändring", description="d")
+    assert again == first and drawn == ["Förändring"]
+    with translation.override("sv"):
+        other = charts.change_bars(
+            ["A", "B"], [Decimal("-1.5"), Decimal("2.4")], title="Förändring", description="d"
+        )
+    with translation.override("en"):
+        english = charts.change_bars(*arguments, title="Förändring", description="d")
+    assert drawn == ["Förändring"] * 3
+    assert "2,4" in other and "2,7" not in other
+    assert "2.7" in english and "2,7" not in english
