@@ -27,7 +27,6 @@ import csv
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from django.conf import settings
 from hyrkoll.followup.importing.aggregation import UNIT_LENGTH, Parsed, Progress
 from hyrkoll.followup.importing.errors import ErrorList
 from hyrkoll.followup.importing.formats import PERCENT_METRICS, FileKind
+from hyrkoll.followup.importing.supplier_rows import SupplierRows
 from hyrkoll.followup.importing.validation import Header, KeyResolver
 from hyrkoll.followup.importing.values import org_no, text
 from hyrkoll.followup.models import CostType
@@ -45,7 +45,6 @@ from hyrkoll.organisation.models import Region
 logger = logging.getLogger(__name__)
 
 DEFAULT_MIN_BYTES = 4 * 1024 * 1024  # smaller files: the row-by-row reader is as quick
-FETCH_BATCH = 50_000
 MEMORY_LIMIT = "256MB"  # DuckDB spills to the import's temp dir beyond this (the benchmark ledger: ~100 MB)
 KEY_NAMES = ("k_region", "k_period", "k_code", "k_profession", "k_area")
 
@@ -56,48 +55,6 @@ def min_bytes() -> int:
 
 class Declined(Exception):
     """The file is not one the columnar reader can prove valid."""
-
-
-class SupplierRows:
-    """The supplier-grain sums, kept in DuckDB: (region code, month, org no, unit, profession,
-    care area, amount) rows, ``count`` of them."""
-
-    def __init__(self, connection: Any, workdir: tempfile.TemporaryDirectory, count: int) -> None:
-        self._connection = connection
-        self._workdir = workdir
-        self.count = count
-
-    def _with_ids(self, region_ids: dict[str, int]) -> None:
-        connection = self._connection
-        connection.execute("CREATE OR REPLACE TEMP TABLE region_ids (code VARCHAR, id BIGINT)")
-        connection.executemany("INSERT INTO region_ids VALUES (?, ?)", list(region_ids.items()))
-
-    # The stored row as text, the way Django writes it: the month as ISO date, the amount with two
-    # decimals (DECIMAL(38, 2) as text, as django.db.backends.utils.format_number writes it); in
-    # the order of the table's index (region, month), which makes the inserts cheaper.
-    STORED_ROW = """SELECT r.id, CAST(s.period AS VARCHAR), s.org, s.unit, s.profession, s.area,
-                           CAST(s.amount AS VARCHAR), {import_id}
-                    FROM supplier_sums s JOIN region_ids r ON r.code = s.region
-                    ORDER BY r.id, s.period"""
-
-    def stored_rows(self, region_ids: dict[str, int], import_id: int) -> Iterator[tuple[Any, ...]]:
-        """The rows in the order of ``storing.SUPPLIER_FIELDS``, ready for the database."""
-        self._with_ids(region_ids)
-        cursor = self._connection.execute(self.STORED_ROW.format(import_id=int(import_id)))
-        while batch := cursor.fetchmany(FETCH_BATCH):
-            yield from batch
-
-    def write_csv(self, region_ids: dict[str, int], import_id: int) -> str:
-        """The same rows as a CSV file for PostgreSQL's COPY; returns its path."""
-        self._with_ids(region_ids)
-        path = os.path.join(self._workdir.name, "supplier_sums.csv")
-        query = self.STORED_ROW.format(import_id=int(import_id))
-        self._connection.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER false)")
-        return path
-
-    def close(self) -> None:
-        self._connection.close()
-        self._workdir.cleanup()
 
 
 def _header(kind: FileKind, data: bytes, errors: ErrorList) -> tuple[Header, str, int]:
@@ -117,15 +74,19 @@ def _header(kind: FileKind, data: bytes, errors: ErrorList) -> tuple[Header, str
     return header, delimiter, len(values)
 
 
-def _map_table(connection: Any, name: str, pairs: list[tuple[Any, Any]], value_type: str) -> None:
+def _map_table(connection: Any, name: str, pairs: list[tuple[Any, Any]], value_type: str) -> bool:
+    """A table raw value → value; True if no two raw values have the same value."""
     connection.execute(f"CREATE TEMP TABLE {name} (raw VARCHAR, value {value_type})")
     if pairs:
         connection.executemany(f"INSERT INTO {name} VALUES (?, ?)", pairs)
+    return len({value for _raw, value in pairs}) == len(pairs)
 
 
-def _validated_keys(connection: Any, kind: FileKind, header: Header, region: Region | None) -> None:
-    """Map tables raw value → code for each key column; Declined at the first bad value."""
+def _validated_keys(connection: Any, kind: FileKind, header: Header, region: Region | None) -> bool:
+    """Map tables raw value → code for each key column; Declined at the first bad value. True if
+    each maps distinct raw values to distinct codes (then no two groups merge)."""
     resolver = KeyResolver(kind, header, region)
+    distinct = True
     for position, name in enumerate(KEY_NAMES):
         pairs = []
         for (raw,) in connection.execute(f"SELECT DISTINCT {name} FROM groups").fetchall():
@@ -133,22 +94,25 @@ def _validated_keys(connection: Any, kind: FileKind, header: Header, region: Reg
             if message is not None:
                 raise Declined
             pairs.append((raw, value))
-        _map_table(connection, f"map_{name}", pairs, "DATE" if name == "k_period" else "VARCHAR")
+        value_type = "DATE" if name == "k_period" else "VARCHAR"
+        distinct = _map_table(connection, f"map_{name}", pairs, value_type) and distinct
+    return distinct
 
 
-def _validated_suppliers(connection: Any) -> None:
+def _validated_suppliers(connection: Any) -> bool:
     orgs = []
     for (raw,) in connection.execute("SELECT DISTINCT k_org FROM groups").fetchall():
         normalised = org_no(raw)
         if normalised.__class__ is list:
             raise Declined
         orgs.append((raw, normalised))
-    _map_table(connection, "map_k_org", orgs, "VARCHAR")
+    distinct = _map_table(connection, "map_k_org", orgs, "VARCHAR")
     # Units are many (a ledger's cost centres): they are taken as written, so one that the
     # row-by-row reader would strip of spaces, or refuse as too long, sends the file there.
     for (raw,) in connection.execute("SELECT DISTINCT k_unit FROM groups").fetchall():
         if raw != text(raw) or len(raw) > UNIT_LENGTH:
             raise Declined
+    return distinct
 
 
 def _group(connection: Any, kind: FileKind, header: Header, path: str, delimiter: str, width: int) -> None:
@@ -169,11 +133,15 @@ def _group(connection: Any, kind: FileKind, header: Header, path: str, delimiter
         f"{cell[column]} AS {name}" for column, name in zip(kind.key_columns, KEY_NAMES, strict=True)
     )
     not_blank = " OR ".join(f"c{i} IS NOT NULL" for i in range(width))
+    # The smallest and largest value only where percentages are checked (a metrics file).
+    percentages = any(code in PERCENT_METRICS for code in kind.codes.values())
+    extremes = (
+        f"MIN({value}) AS smallest, MAX({value}) AS largest" if percentages else "0 AS smallest, 0 AS largest"
+    )
     connection.execute(
         f"""CREATE TEMP TABLE groups AS
             SELECT {keys}, {org} AS k_org, {unit} AS k_unit,
-                   SUM({value}) AS amount, COUNT(*) AS lines,
-                   MIN({value}) AS smallest, MAX({value}) AS largest,
+                   SUM({value}) AS amount, COUNT(*) AS lines, {extremes},
                    COUNT(*) FILTER (WHERE NOT {valid}) AS bad
             FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = false, skip = 1,
                           auto_detect = false, columns = {{{columns}}}, null_padding = false,
@@ -184,27 +152,20 @@ def _group(connection: Any, kind: FileKind, header: Header, path: str, delimiter
     )
 
 
-def _resolve(connection: Any) -> None:
-    connection.execute(
-        """CREATE TEMP TABLE resolved AS
-           SELECT r.value AS region, p.value AS period, c.value AS code, pr.value AS profession,
-                  a.value AS area, o.value AS org, g.k_unit AS unit,
-                  g.amount, g.lines, g.smallest, g.largest
-           FROM groups g
+# The groups with their raw cells mapped to codes (every raw value is in its map: no group is lost).
+MAPPED = """FROM groups g
            JOIN map_k_region r ON r.raw = g.k_region
            JOIN map_k_period p ON p.raw = g.k_period
            JOIN map_k_code c ON c.raw = g.k_code
            JOIN map_k_profession pr ON pr.raw = g.k_profession
-           JOIN map_k_area a ON a.raw = g.k_area
-           JOIN map_k_org o ON o.raw = g.k_org"""
-    )
+           JOIN map_k_area a ON a.raw = g.k_area"""
 
 
 def _sums(connection: Any, kind: FileKind, parsed: Parsed, lines_read: int) -> None:
     rows = connection.execute(
-        """SELECT region, period, code, profession, area, SUM(amount), SUM(lines), MIN(smallest),
-                  MAX(largest)
-           FROM resolved GROUP BY ALL"""
+        f"""SELECT r.value, p.value, c.value, pr.value, a.value, SUM(g.amount), SUM(g.lines),
+                   MIN(g.smallest), MAX(g.largest)
+            {MAPPED} GROUP BY ALL"""
     ).fetchall()
     if sum(row[6] for row in rows) != lines_read:
         raise Declined  # a value the mapping lost: cannot happen, but must not go unnoticed
@@ -219,17 +180,27 @@ def _sums(connection: Any, kind: FileKind, parsed: Parsed, lines_read: int) -> N
     parsed.sums = sums
 
 
-def _supplier_rows(connection: Any, kind: FileKind, workdir: tempfile.TemporaryDirectory) -> SupplierRows:
-    connection.execute(
-        """CREATE TEMP TABLE supplier_sums AS
-           SELECT region, period, org, unit, profession, area, SUM(amount) AS amount
-           FROM resolved WHERE code = ? AND org <> '' GROUP BY ALL""",
-        [str(CostType.HIRED)],
-    )
-    count, largest = connection.execute("SELECT COUNT(*), MAX(ABS(amount)) FROM supplier_sums").fetchone()
+def _supplier_rows(
+    connection: Any, kind: FileKind, workdir: tempfile.TemporaryDirectory, distinct: bool
+) -> SupplierRows:
+    """The hired cost per supplier grain. When every map keeps distinct raw values distinct (the
+    usual ledger), each group with a supplier is one such row: no second grouping, no table."""
+    select = f"""SELECT r.value AS region, p.value AS period, o.value AS org, g.k_unit AS unit,
+                        pr.value AS profession, a.value AS area, g.amount AS amount
+                 {MAPPED} JOIN map_k_org o ON o.raw = g.k_org
+                 WHERE c.value = '{CostType.HIRED}' AND g.k_org <> ''"""
+    source = select
+    if not distinct:  # two spellings of one key (01 and 1, hired and Inhyrd): add them up
+        connection.execute(
+            f"""CREATE TEMP TABLE supplier_sums AS
+                SELECT region, period, org, unit, profession, area, SUM(amount) AS amount
+                FROM ({select}) GROUP BY ALL"""
+        )
+        source = "SELECT * FROM supplier_sums"
+    count, largest = connection.execute(f"SELECT COUNT(*), MAX(ABS(amount)) FROM ({source})").fetchone()
     if largest is not None and largest >= kind.limit:
         raise Declined
-    return SupplierRows(connection, workdir, count)
+    return SupplierRows(connection, workdir, source, count)
 
 
 def _scan(data: bytes | Path) -> tuple[int, bool]:
@@ -287,16 +258,13 @@ def read_columnar(
         lines, bad = connection.execute("SELECT SUM(lines), SUM(bad) FROM groups").fetchone()
         if not lines or bad:
             raise Declined
-        _validated_keys(connection, kind, header, region)
-        _validated_suppliers(connection)
-        _resolve(connection)
-        connection.execute("DROP TABLE groups")  # memory for what comes next
+        distinct = _validated_keys(connection, kind, header, region)
+        distinct = _validated_suppliers(connection) and distinct
         _sums(connection, kind, parsed, lines)
         parsed.lines = int(lines)
         if kind.has_suppliers:
-            parsed.supplier_rows = _supplier_rows(connection, kind, workdir)
+            parsed.supplier_rows = _supplier_rows(connection, kind, workdir, distinct)
             keep_open = True
-        connection.execute("DROP TABLE resolved")
     except (Declined, UnicodeDecodeError, csv.Error):
         return None
     except duckdb.Error as error:  # a ragged row or bad UTF-8 – or too little memory: say which

@@ -25,7 +25,7 @@ from hyrkoll.followup.models import (
     StaffingMetric,
     SupplierCostEntry,
 )
-from hyrkoll.lib.bulk import copy_csv_file, insert_rows
+from hyrkoll.lib.bulk import insert_rows
 from hyrkoll.organisation.models import Region
 
 
@@ -116,11 +116,26 @@ SUPPLIER_FIELDS = (
 
 def _copy_supplier_rows(rows: Any, pk: int, region_ids: dict[str, int], connection: Any) -> None:
     """The columnar reader's supplier sums, made ready for the database by DuckDB: on PostgreSQL
-    written as CSV and sent with COPY, elsewhere inserted in batches."""
-    if connection.vendor != "postgresql":
-        insert_rows(SupplierCostEntry, SUPPLIER_FIELDS, rows.stored_rows(region_ids, pk))
-        return
-    copy_csv_file(SupplierCostEntry, SUPPLIER_FIELDS, rows.write_csv(region_ids, pk))
+    written as CSV and sent with COPY while DuckDB writes the next part; elsewhere inserted in
+    batches straight through the driver (Django's cursor wrapper adds nothing here)."""
+    quote, meta = connection.ops.quote_name, SupplierCostEntry._meta
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(meta.get_field(name).column) for name in SUPPLIER_FIELDS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                for block in rows.csv_blocks(region_ids, pk):
+                    copy.write(block)
+            return
+        placeholders = ", ".join(["%s"] * len(SUPPLIER_FIELDS))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+        if connection.vendor == "sqlite":
+            sql, cursor = sql.replace("%s", "?"), connection.connection.cursor()
+        try:
+            for batch in rows.batches(region_ids, pk):
+                cursor.executemany(sql, batch)
+        finally:
+            cursor.close()
 
 
 def insert_entries(kind: FileKind, record: CostImport, parsed: Parsed, region_ids: dict[str, int]) -> None:
