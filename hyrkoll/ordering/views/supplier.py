@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 
 from hyrkoll.agreement.models import Competence
 from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter
+from hyrkoll.lib.paging import ConcatenatedRows
 from hyrkoll.lib.personal_numbers import keyed_hash
 from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import OfferForm, add_validation_error
 from hyrkoll.ordering.models import CallOff, CallOffStatus, Offer, OfferCheck
 from hyrkoll.ordering.queues import CALL_OFF_QUEUES, call_off_queue, needs_visible_to
-from hyrkoll.ordering.views.call_offs import OPEN_FIRST
+from hyrkoll.ordering.views.call_offs import attach_offer_counts, offer_count, open_first_then_newest
 from hyrkoll.ordering.views.common import paginate
 from hyrkoll.organisation.models import Region
 
@@ -57,10 +58,9 @@ def supplier_call_off_list(request: HttpRequest) -> HttpResponse:
         )
     else:
         queue_key = ""
-        call_offs = _call_offs(request).order_by(OPEN_FIRST, "response_deadline", "-pk")
-    call_offs = call_offs.annotate(
-        own_offers=Count("offers", filter=Q(offers__supplier_id=user.supplier_id), distinct=True)
-    )
+        call_offs = _call_offs(request)
+    own = Q(supplier_id=user.supplier_id)
+    call_offs = call_offs.alias(own_offers=offer_count(own))
     listing = Listing(
         request,
         call_offs,
@@ -80,7 +80,15 @@ def supplier_call_off_list(request: HttpRequest) -> HttpResponse:
             PeriodFilter(_("Period"), "need__starts_on", "need__ends_on"),
         ],
     )
-    page, query = paginate(request, listing.rows)
+
+    def own_offers(rows: list[CallOff]) -> None:
+        attach_offer_counts(rows, own_offers=own)
+
+    if queue is None and not listing.sort_key:
+        rows = open_first_then_newest(listing.rows, prepare=own_offers)
+    else:  # the work queue's own order, or the column the user sorts by
+        rows = ConcatenatedRows(listing.rows, prepare=own_offers)
+    page, query = paginate(request, rows)
     context = {
         "page": page,
         "query": query,
