@@ -195,9 +195,10 @@ class SupplierCostEntry(models.Model):
     # No database-level foreign keys: an import writes hundreds of thousands of these rows in one
     # transaction (COPY), with ids it has just read or created, and PostgreSQL would check each row
     # against both tables at commit (4 of 8 seconds for the benchmark ledger). PROTECT still holds:
-    # Django refuses to delete a region or an import that has rows here. No index of its own on
-    # the region either: the (region, month) index below serves every look-up by region, and each
-    # index costs the import time (about 0.3 s per index for the benchmark's 544,156 rows).
+    # Django refuses to delete a region or an import that has rows here. No index of their own
+    # either (each costs the import about 0.3 s for the benchmark's 544,156 rows): the (region,
+    # month) index below serves every look-up by region, and nothing looks rows up by their import
+    # (an import's rows still in place are counted in CostEntry; imports are never deleted).
     region = models.ForeignKey(
         "organisation.Region",
         on_delete=models.PROTECT,
@@ -218,6 +219,7 @@ class SupplierCostEntry(models.Model):
         related_name="supplier_entries",
         verbose_name=_("import"),
         db_constraint=False,
+        db_index=False,
     )
 
     objects = ScopedQuerySet.as_manager()

@@ -115,6 +115,10 @@ def _validated_suppliers(connection: Any) -> bool:
     return distinct
 
 
+def _percentages(kind: FileKind) -> bool:
+    return any(code in PERCENT_METRICS for code in kind.codes.values())
+
+
 def _group(connection: Any, kind: FileKind, header: Header, path: str, delimiter: str, width: int) -> None:
     """One pass over the file: lines grouped by their raw key cells (and, for lines with a supplier,
     supplier and unit), with the sum, the count, the smallest and largest value and the bad ones."""
@@ -134,14 +138,11 @@ def _group(connection: Any, kind: FileKind, header: Header, path: str, delimiter
     )
     not_blank = " OR ".join(f"c{i} IS NOT NULL" for i in range(width))
     # The smallest and largest value only where percentages are checked (a metrics file).
-    percentages = any(code in PERCENT_METRICS for code in kind.codes.values())
-    extremes = (
-        f"MIN({value}) AS smallest, MAX({value}) AS largest" if percentages else "0 AS smallest, 0 AS largest"
-    )
+    extremes = f"MIN({value}) AS smallest, MAX({value}) AS largest," if _percentages(kind) else ""
     connection.execute(
         f"""CREATE TEMP TABLE groups AS
             SELECT {keys}, {org} AS k_org, {unit} AS k_unit,
-                   SUM({value}) AS amount, COUNT(*) AS lines, {extremes},
+                   SUM({value}) AS amount, COUNT(*) AS lines, {extremes}
                    COUNT(*) FILTER (WHERE NOT {valid}) AS bad
             FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = false, skip = 1,
                           auto_detect = false, columns = {{{columns}}}, null_padding = false,
@@ -152,8 +153,8 @@ def _group(connection: Any, kind: FileKind, header: Header, path: str, delimiter
     )
 
 
-# The groups with their raw cells mapped to codes (every raw value is in its map: no group is lost).
-MAPPED = """FROM groups g
+# Groups with their raw cells mapped to codes (every raw value is in its map: no group is lost).
+MAPPED = """FROM {groups} g
            JOIN map_k_region r ON r.raw = g.k_region
            JOIN map_k_period p ON p.raw = g.k_period
            JOIN map_k_code c ON c.raw = g.k_code
@@ -162,10 +163,18 @@ MAPPED = """FROM groups g
 
 
 def _sums(connection: Any, kind: FileKind, parsed: Parsed, lines_read: int) -> None:
+    # Added up by the raw key cells first: the joins then see tens of thousands of rows, not the
+    # hundreds of thousands of supplier groups.
+    names = ", ".join(KEY_NAMES)
+    extremes = "MIN(smallest) AS smallest, MAX(largest) AS largest"
+    if not _percentages(kind):
+        extremes = "0 AS smallest, 0 AS largest"
+    keyed = f"""(SELECT {names}, SUM(amount) AS amount, SUM(lines) AS lines, {extremes}
+                 FROM groups GROUP BY {names})"""
     rows = connection.execute(
         f"""SELECT r.value, p.value, c.value, pr.value, a.value, SUM(g.amount), SUM(g.lines),
                    MIN(g.smallest), MAX(g.largest)
-            {MAPPED} GROUP BY ALL"""
+            {MAPPED.format(groups=keyed)} GROUP BY ALL"""
     ).fetchall()
     if sum(row[6] for row in rows) != lines_read:
         raise Declined  # a value the mapping lost: cannot happen, but must not go unnoticed
@@ -187,7 +196,7 @@ def _supplier_rows(
     usual ledger), each group with a supplier is one such row: no second grouping, no table."""
     select = f"""SELECT r.value AS region, p.value AS period, o.value AS org, g.k_unit AS unit,
                         pr.value AS profession, a.value AS area, g.amount AS amount
-                 {MAPPED} JOIN map_k_org o ON o.raw = g.k_org
+                 {MAPPED.format(groups="groups")} JOIN map_k_org o ON o.raw = g.k_org
                  WHERE c.value = '{CostType.HIRED}' AND g.k_org <> ''"""
     source = select
     if not distinct:  # two spellings of one key (01 and 1, hired and Inhyrd): add them up
@@ -197,10 +206,14 @@ def _supplier_rows(
                 FROM ({select}) GROUP BY ALL"""
         )
         source = "SELECT * FROM supplier_sums"
-    count, largest = connection.execute(f"SELECT COUNT(*), MAX(ABS(amount)) FROM ({source})").fetchone()
-    if largest is not None and largest >= kind.limit:
-        raise Declined
-    return SupplierRows(connection, workdir, source, count)
+    counts = {}
+    for code, count, largest in connection.execute(
+        f"SELECT region, COUNT(*), MAX(ABS(amount)) FROM ({source}) GROUP BY region"
+    ).fetchall():
+        if largest >= kind.limit:
+            raise Declined
+        counts[code] = count
+    return SupplierRows(connection, workdir, source, counts)
 
 
 def _scan(data: bytes | Path) -> tuple[int, bool]:
