@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -39,7 +39,8 @@ from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.lib import personal_numbers
 from hyrkoll.ordering import permissions, workflow
-from hyrkoll.ordering.models import CallOff, Need, NeedEvent, Offer, OfferCheck
+from hyrkoll.ordering.models import CallOff, CallOffRecipient, Need, NeedEvent, Offer, OfferCheck
+from hyrkoll.ordering.views.call_offs import offer_count
 
 T = TypeVar("T")
 
@@ -257,7 +258,8 @@ class CallOffViewSet(ScopedReadOnlyViewSet):
             .prefetch_related(Prefetch("offers", queryset=own_offers, to_attr="my_offers"))
         )
         if not _is_fake(self) and getattr(user, "scope", None) != Scope.SUPPLIER:
-            queryset = queryset.annotate(offers_count=Count("offers", distinct=True))
+            # Counted per row shown (a correlated subquery), not grouped over every call-off.
+            queryset = queryset.annotate(offers_count=offer_count())
         return queryset
 
     def filter_list(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -265,6 +267,13 @@ class CallOffViewSet(ScopedReadOnlyViewSet):
         if call_off_status is not None:
             queryset = queryset.filter(status=call_off_status)
         return queryset
+
+    def count_rows(self, queryset: QuerySet[Any]) -> int | None:
+        """A supplier's unfiltered list: its recipient rows (one per call-off it received), one index."""
+        user = self.request.user
+        if getattr(user, "scope", None) != Scope.SUPPLIER or query_str(self.request, "status") is not None:
+            return None
+        return CallOffRecipient.objects.filter(supplier_id=user.supplier_id).count()
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action == "award":

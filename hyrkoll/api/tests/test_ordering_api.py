@@ -493,6 +493,32 @@ def test_supplier_not_sent_the_call_off_does_not_see_it(flow: dict[str, Any]) ->
     assert not Offer.objects.exists()
 
 
+def test_the_call_off_count_is_what_the_list_holds(flow: dict[str, Any]) -> None:
+    """A supplier's unfiltered count comes from its recipient rows (``count_rows``): it must equal
+    the list's rows, with and without a filter, and leave out what the supplier was not sent."""
+    first = workflow.save_draft(flow["orderer_a"], make_need(flow))
+    workflow.submit(flow["orderer_a"], first)
+    sent_to_both = approve_and_publish(flow, first)
+    flow["supplier_b"].admissions.update(exited_on=timezone.localdate() - datetime.timedelta(days=1))
+    second = workflow.save_draft(flow["orderer_a"], make_need(flow))
+    workflow.submit(flow["orderer_a"], second)
+    sent_to_a = approve_and_publish(flow, second)
+    CallOff.objects.filter(pk=sent_to_a.pk).update(status=CallOffStatus.UNFILLED)
+
+    def listed(client: APIClient, **params: str) -> tuple[int, list[int]]:
+        response = client.get("/api/v1/call-offs/", params)
+        assert response.status_code == 200, response.content
+        return response.json()["count"], [row["id"] for row in response.json()["results"]]
+
+    supplier_a, supplier_b = api(flow["supplier_user_a"]), api(flow["supplier_user_b"])
+    assert listed(supplier_a) == (2, [sent_to_a.pk, sent_to_both.pk])
+    assert listed(supplier_a, limit="1") == (2, [sent_to_a.pk])
+    assert listed(supplier_a, status="open") == (1, [sent_to_both.pk])
+    assert listed(supplier_b) == (1, [sent_to_both.pk])
+    assert listed(supplier_b, status="unfilled") == (0, [])
+    assert listed(api(flow["call_off_unit"])) == (2, [sent_to_a.pk, sent_to_both.pk])
+
+
 # --- Award ----------------------------------------------------------------------------------------
 
 
