@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from hyrkoll.lib.paging import ConcatenatedRows
+from hyrkoll.lib.paging import ConcatenatedRows, count_in_one_query
 from hyrkoll.organisation.models import Region
 
 
@@ -129,3 +131,29 @@ def test_querysets_as_parts() -> None:
     rows = ConcatenatedRows(regions.filter(code__in=high), regions.filter(code__in=low))
     assert rows.count() == len(codes)
     assert [region.code for region in rows[len(high) - 1 : len(high) + 1]] == [high[-1], low[0]]
+
+
+@pytest.mark.django_db
+def test_count_in_one_query() -> None:
+    regions = Region.objects.order_by("code")
+    total = regions.count()
+    with CaptureQueriesContext(connection) as queries:
+        counts = count_in_one_query(
+            regions,
+            regions.filter(code__in=["01", "14"]),
+            regions.none(),
+            regions.filter(pk__in=[]),
+            regions[1:3],
+        )
+    assert counts == [total, 2, 0, 0, 2]
+    assert len(queries) == 1
+    assert count_in_one_query() == []
+
+
+@pytest.mark.django_db
+def test_querysets_as_parts_are_counted_in_one_query() -> None:
+    regions = Region.objects.order_by("code")
+    total = regions.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert ConcatenatedRows(regions, regions.filter(code="14")).count() == total + 1
+    assert len(queries) == 1

@@ -24,7 +24,7 @@ from hyrkoll.lib.paging import ConcatenatedRows
 from hyrkoll.lib.personal_numbers import keyed_hash
 from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import OfferForm, add_validation_error
-from hyrkoll.ordering.models import CallOff, CallOffStatus, Offer, OfferCheck
+from hyrkoll.ordering.models import CallOff, CallOffRecipient, CallOffStatus, Offer, OfferCheck
 from hyrkoll.ordering.queues import CALL_OFF_QUEUES, call_off_queue, needs_visible_to
 from hyrkoll.ordering.views.call_offs import attach_offer_counts, offer_count, open_first_then_newest
 from hyrkoll.ordering.views.common import paginate
@@ -85,7 +85,12 @@ def supplier_call_off_list(request: HttpRequest) -> HttpResponse:
         attach_offer_counts(rows, own_offers=own)
 
     if queue is None and not listing.sort_key:
-        rows = open_first_then_newest(listing.rows, prepare=own_offers)
+        # Unfiltered, the supplier's call-offs are as many as its recipient rows: one index to count
+        # (through the join, every call-off it ever received is read).
+        every = None
+        if not listing.is_filtered and not user.is_superuser:  # a superuser sees every call-off
+            every = CallOffRecipient.objects.filter(supplier_id=user.supplier_id)
+        rows = open_first_then_newest(listing.rows, prepare=own_offers, every=every)
     else:  # the work queue's own order, or the column the user sorts by
         rows = ConcatenatedRows(listing.rows, prepare=own_offers)
     page, query = paginate(request, rows)
