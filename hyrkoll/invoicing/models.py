@@ -174,6 +174,10 @@ class Invoice(models.Model):
         indexes = [
             models.Index(fields=["region", "status"], name="invoice_region_status"),
             models.Index(fields=["supplier", "number"], name="invoice_supplier_number"),
+            # The lists (web and API) show the newest received first: a region's, a supplier's, all.
+            models.Index(fields=["region", "-received_at", "-id"], name="invoice_region_newest"),
+            models.Index(fields=["supplier", "-received_at", "-id"], name="invoice_supplier_newest"),
+            models.Index(fields=["-received_at", "-id"], name="invoice_newest"),
         ]
 
     def __str__(self) -> str:

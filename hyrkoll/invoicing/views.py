@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from hyrkoll.invoicing import permissions, services, tables
 from hyrkoll.invoicing.forms import DecideForm, ImportForm, PortalInvoiceForm, ReasonForm
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation, InvoiceLine, InvoiceSource, InvoiceStatus
 from hyrkoll.invoicing.parsing import parse_number
+from hyrkoll.lib.counting import correlated_count
 from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, OptionFilter, PeriodFilter, region_filter
 from hyrkoll.ordering.permissions import is_supplier_user
 from hyrkoll.ordering.views.common import paginate, run_step
@@ -37,7 +38,11 @@ def _invoices(request: HttpRequest) -> QuerySet[Invoice]:
     return (
         Invoice.objects.visible_to(request.user)
         .select_related("supplier", "region")
-        .annotate(open_count=Count("deviations", filter=Q(deviations__accepted_at__isnull=True)))
+        .annotate(
+            open_count=correlated_count(
+                InvoiceDeviation.objects.filter(invoice=OuterRef("pk"), accepted_at__isnull=True)
+            )
+        )
     )
 
 
