@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from hyrkoll.agreement.models import Competence
 from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter
-from hyrkoll.lib.paging import ConcatenatedRows
+from hyrkoll.lib.paging import ConcatenatedRows, count_in_one_query
 from hyrkoll.lib.personal_numbers import keyed_hash
 from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import OfferForm, add_validation_error
@@ -84,15 +84,16 @@ def supplier_call_off_list(request: HttpRequest) -> HttpResponse:
     def own_offers(rows: list[CallOff]) -> None:
         attach_offer_counts(rows, own_offers=own)
 
+    # Unfiltered, the supplier's call-offs are as many as its recipient rows: one index to count
+    # (through the join, every call-off it ever received is read). A superuser sees every call-off.
+    every = None
+    if queue is None and not listing.is_filtered and not user.is_superuser:
+        every = CallOffRecipient.objects.filter(supplier_id=user.supplier_id)
     if queue is None and not listing.sort_key:
-        # Unfiltered, the supplier's call-offs are as many as its recipient rows: one index to count
-        # (through the join, every call-off it ever received is read).
-        every = None
-        if not listing.is_filtered and not user.is_superuser:  # a superuser sees every call-off
-            every = CallOffRecipient.objects.filter(supplier_id=user.supplier_id)
         rows = open_first_then_newest(listing.rows, prepare=own_offers, every=every)
     else:  # the work queue's own order, or the column the user sorts by
-        rows = ConcatenatedRows(listing.rows, prepare=own_offers)
+        counts = (lambda: count_in_one_query(every)) if every is not None else None
+        rows = ConcatenatedRows(listing.rows, counts=counts, prepare=own_offers)
     page, query = paginate(request, rows)
     context = {
         "page": page,
