@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hyrkoll.agreement.models import Competence, Supplier
+from hyrkoll.lib.counting import correlated_count
 from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter, region_filter
 from hyrkoll.lib.paging import ConcatenatedRows, count_in_one_query
 from hyrkoll.ordering.models import CallOff, CallOffStatus, Offer, OfferStatus
@@ -30,8 +31,7 @@ def offer_count(condition: Q | None = None) -> Coalesce:
     offers = Offer.objects.filter(call_off=OuterRef("pk"))
     if condition is not None:
         offers = offers.filter(condition)
-    counted = offers.order_by().values(n=Func(F("pk"), function="COUNT"))
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return correlated_count(offers)
 
 
 def attach_offer_counts(call_offs: Iterable[CallOff], **figures: Q | None) -> None:
