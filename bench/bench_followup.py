@@ -157,6 +157,24 @@ def _duckdb_seconds(path: Path, threads: int | None) -> tuple[float, list[tuple]
     return statistics.median(samples), rows
 
 
+SUPPLIER_GRAIN_SQL = """
+SELECT COUNT(DISTINCT (region, period, supplier_org_no, unit)),
+       COUNT(DISTINCT (region, period, supplier_org_no, unit, profession, care_area))
+FROM read_csv(?, header = true, all_varchar = true)
+WHERE cost_type = 'hired' AND coalesce(supplier_org_no, '') <> ''
+"""
+
+
+def _supplier_grain(path: Path) -> None:
+    """How many supplier rows the ledger gives per grain (the stored grain includes profession and
+    care area; without them, region × month × supplier × unit)."""
+    import duckdb
+
+    without, stored = duckdb.connect().execute(SUPPLIER_GRAIN_SQL, [str(path)]).fetchone()
+    _line("supplier rows, region × month × supplier × unit", f"{without:,}")
+    _line("  and × profession × care area (the stored grain)", f"{stored:,} ({stored / without:.3f} ×)")
+
+
 def _duckdb(path: Path) -> tuple[float, float, dict[tuple[int, int], tuple[Decimal, Decimal]]]:
     import duckdb
 
@@ -169,6 +187,7 @@ def _duckdb(path: Path) -> tuple[float, float, dict[tuple[int, int], tuple[Decim
     _line("time, 1 thread (median of 3)", f"{single:.2f} s  ({lines / single:,.0f} lines/s)")
     for year, half, hired, own, share, _lines in (rows[0], rows[-1]):
         _line(f"{year}-H{half}", f"hired {hired:,.2f}  own {own:,.2f}  share {share} %")
+    _supplier_grain(path)
     return elapsed, single, {(row[0], row[1]): (row[2], row[3]) for row in rows}
 
 

@@ -14,11 +14,13 @@ reads a value differently:
 - percentages must lie in 0–100 and not be given twice for a key; the sums are checked as in
   ``aggregation.check_sums``.
 
-The lines are grouped by their raw key cells first (a ledger has millions of lines but tens of
-thousands of distinct keys), the distinct values are validated in Python, and the groups are then
-mapped to codes in DuckDB. The sums per key come back to Python (a few tens of thousands); the
-supplier-grain sums (hundreds of thousands) stay in DuckDB and are streamed to the database by
-``storing`` (``SupplierRows``): COPY on PostgreSQL, batched inserts elsewhere.
+The lines are grouped once, by their raw key cells and (for lines with a supplier) supplier and
+unit – the finest grain needed; the distinct values are validated in Python and mapped to codes in
+DuckDB. The sums per key are added up from the groups and come back to Python (a few tens of
+thousands). The supplier-grain sums (hundreds of thousands) are the groups themselves, mapped,
+when no two raw spellings map to one code (otherwise added up once more); they stay in DuckDB and
+are streamed to the database by ``storing`` (``supplier_rows.SupplierRows``): COPY on PostgreSQL,
+batched inserts elsewhere.
 """
 
 from __future__ import annotations

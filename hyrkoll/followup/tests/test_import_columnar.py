@@ -126,6 +126,29 @@ def test_both_readers_store_the_same_rows(world: dict[str, Any]) -> None:
     assert fast_rows == slow_rows and len(fast_rows[1]) == 3
 
 
+# One spelling per value: every group with a supplier is one stored row, without adding up again.
+PLAIN_LEDGER = (
+    "region,period,cost_type,profession,care_area,amount_sek,supplier_org_no,unit\n"
+    "14,2025-01,hired,doctor,primary,12500.50,556677-8899,K14P0001\n"
+    "14,2025-01,hired,doctor,primary,-2500.50,556677-8899,K14P0001\n"
+    "14,2025-01,hired,doctor,primary,1000,556677-8899,K14P0002\n"
+    "14,2025-01,hired,nurse,primary,700,556000-0001,K14P0002\n"
+    "14,2025-02,hired,doctor,primary,300.25,556677-8899,K14P0001\n"
+    "01,2025-02,hired,doctor,somatic,90,556000-0001,\n"
+    "01,2025-02,own,,somatic,800000,,K01S0001\n"
+).encode()
+
+
+def test_a_ledger_with_one_spelling_per_value_stores_the_same_rows(world: dict[str, Any]) -> None:
+    row_by_row, fast = _both(formats.COSTS, PLAIN_LEDGER, "huvudbok.csv")
+    assert fast is not None and fast.supplier_count == 5
+    _assert_same(row_by_row, fast)
+    fast, fast_rows = _import_and_roll_back(PLAIN_LEDGER, "huvudbok.csv", ALWAYS_COLUMNAR)
+    slow, slow_rows = _import_and_roll_back(PLAIN_LEDGER, "huvudbok.csv", NEVER_COLUMNAR)
+    assert fast.status == slow.status == ImportStatus.DONE
+    assert fast_rows == slow_rows and len(fast_rows[1]) == 5
+
+
 def test_progress_of_a_columnar_read(world: dict[str, Any]) -> None:
     calls: list[tuple[int, int]] = []
     with ALWAYS_COLUMNAR:
