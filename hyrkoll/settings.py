@@ -234,6 +234,9 @@ CACHES = {
     )
 }
 
+# A region's preliminary figures (followup.region_figures), dropped when its time or invoices change.
+FOLLOWUP_FIGURES_CACHE_SECONDS = envint("FOLLOWUP_FIGURES_CACHE_SECONDS", 0 if TESTING else 60 * 60)
+
 # --- E-mail: console in the demo, SMTP by environment in production ----------------------------
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",

@@ -25,6 +25,7 @@ from hyrkoll.assignments.periods import CENT, last_day
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.feed.services import FeedKind, record
+from hyrkoll.followup import region_figures
 from hyrkoll.ordering.errors import WorkflowError
 
 HOURS_PER_DAY = Decimal(24)
@@ -202,6 +203,7 @@ def _decide(actor: Any, report: TimeReport, to: str, comment: str) -> TimeReport
             % {"status": report.get_status_display()}
         )
     report.refresh_from_db()
+    region_figures.changed(report.assignment.region_id)
     audit.record(
         actor,
         AuditAction.DECISION,

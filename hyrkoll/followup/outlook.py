@@ -31,7 +31,7 @@ FORECAST_TABLE = "forecast"
 REGIONS_TABLE = "regions_outlook"
 
 
-def _marker() -> str:
+def marker() -> str:
     """Changes whenever cost figures or targets are imported, replaced or edited."""
     costs = CostEntry.objects.aggregate(last=Max("pk"))["last"]
     targets = RegionTarget.objects.aggregate(last=Max("pk"), count=Count("pk"))
@@ -40,7 +40,7 @@ def _marker() -> str:
 
 def forecast(region_codes: tuple[str, ...] | None = None) -> dict[str, Any]:
     """``forecasting.data.forecasts`` for the regions (None: the nation and every region), cached."""
-    key = f"hyrkoll:forecast:{_marker()}:{','.join(region_codes) if region_codes else '*'}"
+    key = f"hyrkoll:forecast:{marker()}:{','.join(region_codes) if region_codes else '*'}"
     result = cache.get(key)
     if result is None:
         from hyrkoll.forecasting.data import forecasts  # statsmodels: loaded when first needed

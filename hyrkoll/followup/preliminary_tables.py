@@ -9,8 +9,9 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hyrkoll.followup import preliminary
+from hyrkoll.followup import preliminary, region_figures
 from hyrkoll.followup.exports import MONTH, SEK, SIGNED_SEK, Column, Table
+from hyrkoll.followup.outlook import marker as outlook_marker
 
 PRELIMINARY = "preliminary"
 LEDGER_VS_HYRKOLL = "ledger_vs_hyrkoll"
@@ -65,7 +66,14 @@ def detail_tables(
 ) -> dict[str, Table]:
     """Both tables, by name; ``limit`` caps the difference rows (the page; the file has them all)."""
     today = today or timezone.localdate()
+    marker = (today, outlook_marker())
+    months = region_figures.cached(
+        region_id, "preliminary", marker, lambda: preliminary.preliminary_months(region_id, today)
+    )
+    differences = region_figures.cached(
+        region_id, "ledger-vs-hyrkoll", marker, lambda: preliminary.supplier_differences(region_id)
+    )
     return {
-        PRELIMINARY: preliminary_table(preliminary.preliminary_months(region_id, today), where),
-        LEDGER_VS_HYRKOLL: difference_table(preliminary.supplier_differences(region_id), where, limit=limit),
+        PRELIMINARY: preliminary_table(months, where),
+        LEDGER_VS_HYRKOLL: difference_table(differences, where, limit=limit),
     }

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.feed.services import FeedKind, record
+from hyrkoll.followup import region_figures
 from hyrkoll.invoicing import control, permissions
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation, InvoiceLine, InvoiceStatus
 from hyrkoll.invoicing.receiving import feed_deviations
@@ -113,6 +114,7 @@ def _decide(actor: Any, invoice: Invoice, to: str, comment: str) -> Invoice:
     if updated != 1:
         raise WorkflowError(_("Someone else decided on the invoice; reload it."))
     invoice.refresh_from_db()
+    region_figures.changed(invoice.region_id)
     audit.record(
         actor,
         AuditAction.DECISION,

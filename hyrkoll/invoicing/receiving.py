@@ -17,6 +17,7 @@ from django.utils import timezone
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.feed.services import FeedKind, record
+from hyrkoll.followup import region_figures
 from hyrkoll.invoicing import control
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation, InvoiceFile, InvoiceLine
 from hyrkoll.invoicing.parsing_checks import FileError, ParsedInvoice
@@ -109,6 +110,7 @@ def receive(
     for invoice in invoices:
         invoice.checked_at = now
     Invoice.objects.bulk_create(invoices)
+    region_figures.changed(region.pk)
     _store_lines(invoices, lines)
     insert_rows(
         InvoiceDeviation,

@@ -167,3 +167,34 @@ def test_dashboard_shows_them_to_the_region_only(history: dict[str, Any], monkey
             {"month": "2026-08", "region": history["region_a"].code, "table": table, "format": "csv"},
         )
         assert refused.status_code == 404
+
+
+@pytest.mark.django_db
+def test_cached_figures_follow_an_approved_time_report(
+    history: dict[str, Any], settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """With the figures cache on (as in production), approving time changes the preliminary month
+    as soon as the approval commits."""
+    from django.core.cache import cache
+
+    from hyrkoll.assignments import services as assignment_services
+    from hyrkoll.followup.preliminary_tables import PRELIMINARY, detail_tables
+
+    settings.FOLLOWUP_FIGURES_CACHE_SECONDS = 3600
+    cache.clear()
+    region_id = history["region_a"].pk
+
+    def october_total() -> str:
+        rows = detail_tables(region_id, "A", TODAY)[PRELIMINARY].rows
+        return str(next(row[-1] for row in rows if "2026-10" in str(row[0])))
+
+    assert Decimal(october_total()) == 24_000
+    report = TimeReport.objects.create(
+        assignment=history["assignment"], week=datetime.date(2026, 10, 19), status=TimeReportStatus.SUBMITTED
+    )
+    TimeReportDay.objects.create(report=report, date=datetime.date(2026, 10, 19), normal_hours=6)
+    assert Decimal(october_total()) == 24_000  # submitted time does not count; the cache holds
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_services.approve_time_report(history["verksamhetschef"], report)
+    assert Decimal(october_total()) == 30_000
+    cache.clear()

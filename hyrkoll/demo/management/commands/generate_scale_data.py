@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.db import connection
 
@@ -44,5 +45,6 @@ class Command(BaseCommand):
             report = generate(options["seed"], call_offs, ledger_lines)
         except ScaleDataError as error:
             raise CommandError(str(error)) from None
+        cache.clear()  # forecasts and figures cached for an earlier database
         for line in report:
             self.stdout.write(line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 
@@ -38,6 +39,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The demo data clashes with existing data; nothing was loaded. ({error})"
             ) from error
+        # The shared cache (files under var/cache) may hold forecasts and figures of the database the
+        # demo data replaced, under markers the new data can repeat.
+        cache.clear()
         seconds = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded (seed {summary.seed}) in {seconds:.1f} s:"))
