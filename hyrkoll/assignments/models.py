@@ -104,6 +104,10 @@ class Assignment(models.Model):
         indexes = [
             # Double-booking check: a consultant's assignments overlapping a period.
             models.Index(fields=["consultant", "starts_on", "ends_on"], name="assignment_consultant_period"),
+            # The lists (web and API) in their order, latest start first: a region's, a supplier's, all.
+            models.Index(fields=["region", "-starts_on", "id"], name="assignment_region_latest"),
+            models.Index(fields=["supplier", "-starts_on", "id"], name="assignment_supplier_latest"),
+            models.Index(fields=["-starts_on", "id"], name="assignment_latest"),
         ]
 
     def __str__(self) -> str:
