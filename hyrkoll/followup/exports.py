@@ -58,34 +58,24 @@ EXCEL_FORMATS = {
 # --- formatting ---------------------------------------------------------------------------------------------
 
 
-def number(value: Decimal | int | float, decimals: int) -> str:
-    """Grouped and rounded in the active language: "1 234 567" and "2,45" in Swedish."""
-    return numbers.number(value, decimals)
-
-
-def signed(value: Decimal | int | float, decimals: int) -> str:
-    """With a sign: "+1,20", "−0,35" (a real minus sign), "0,00"."""
-    return numbers.number(value, decimals, signed=True)
-
-
 def display(value: Any, kind: str) -> str:
     """A value as the web page and the PDF show it."""
     if value is None:
         return MISSING
     if kind == SEK:
-        return number(value, 0)
+        return numbers.number(value, 0)
     if kind == SIGNED_SEK:
-        return signed(value, 0)
+        return numbers.number(value, 0, signed=True)
     if kind == PCT:
-        return f"{number(value, 2)}\xa0%"
+        return f"{numbers.number(value, 2)}\xa0%"
     if kind == SIGNED_PCT:
-        return f"{signed(value, 2)}\xa0%"
+        return f"{numbers.number(value, 2, signed=True)}\xa0%"
     if kind == PP:
-        return signed(value, 2)
+        return numbers.number(value, 2, signed=True)
     if kind == FTE:
-        return number(value, 1)
+        return numbers.number(value, 1)
     if kind == HOURS:
-        return number(value, 2)
+        return numbers.number(value, 2)
     if kind == MONTH:
         return f"{value:%Y-%m}"
     if kind == YESNO:

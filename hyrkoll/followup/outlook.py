@@ -24,6 +24,7 @@ from hyrkoll.followup import charts, exports
 from hyrkoll.followup.exports import MONTH, PCT, SEK, TEXT, Column, Table
 from hyrkoll.followup.indicators import NATIONAL_TARGET_PCT, add_months, target_path
 from hyrkoll.followup.models import CostEntry, RegionTarget
+from hyrkoll.lib import numbers
 
 CACHE_SECONDS = 15 * 60
 STATUS_ORDER = {"off_track": 0, "at_risk": 1, "on_track": 2, None: 3}
@@ -100,7 +101,7 @@ def year_facts(year: dict[str, Any] | None) -> list[tuple[str, str]]:
             _("%(status)s (probability %(probability)s of reaching it)")
             % {
                 "status": status_label(year["status"]),
-                "probability": f"{exports.number(100 * year['probability_on_target'], 0)}\xa0%",
+                "probability": f"{numbers.number(100 * year['probability_on_target'], 0)}\xa0%",
             },
         )
     )

@@ -128,13 +128,15 @@ class OfferForm(UserModelForm):
         data = super().clean()
         consultant = data.get("consultant")
         if consultant is not None:
-            for name in FROM_RECORD:
-                if not data.get(name):
-                    data[name] = getattr(consultant, name)
-                    setattr(self.instance, name, data[name])
+            from_record = [name for name in FROM_RECORD if not data.get(name)]
+            for name in from_record:
+                data[name] = getattr(consultant, name)
+                setattr(self.instance, name, data[name])
+            # A competence the user picked was validated by its field; one taken from the record not.
             competence = data.get("competence")
             if (
-                competence is not None
+                "competence" in from_record
+                and competence is not None
                 and not self.fields["competence"].queryset.filter(pk=competence.pk).exists()
             ):
                 self.add_error(
