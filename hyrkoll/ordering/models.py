@@ -146,6 +146,9 @@ class Need(models.Model):
         indexes = [
             # Work queues: needs in a status for a region, oldest first.
             models.Index(fields=["region", "status", "status_changed_at"], name="need_queue"),
+            # The need list's order, newest first: a region's (its whole-region roles), and all (national).
+            models.Index(fields=["region", "-created_at", "-id"], name="need_region_newest"),
+            models.Index(fields=["-created_at", "-id"], name="need_newest"),
         ]
 
     def __str__(self) -> str:
@@ -488,6 +491,8 @@ class Offer(models.Model):
                 violation_error_message=_("The call-off has already been awarded."),
             ),
         ]
+        # A supplier's offers in the list's order (the API's offers list), without sorting them all.
+        indexes = [models.Index(fields=["supplier", "submitted_at", "id"], name="offer_supplier_submitted")]
 
     def __str__(self) -> str:
         return f"{self.consultant} ({self.supplier})"
