@@ -128,15 +128,15 @@ def test_both_readers_store_the_same_rows(world: dict[str, Any]) -> None:
 
 # One spelling per value: every group with a supplier is one stored row, without adding up again.
 PLAIN_LEDGER = (
-    "region,period,cost_type,profession,care_area,amount_sek,supplier_org_no,unit\n"
-    "14,2025-01,hired,doctor,primary,12500.50,556677-8899,K14P0001\n"
-    "14,2025-01,hired,doctor,primary,-2500.50,556677-8899,K14P0001\n"
-    "14,2025-01,hired,doctor,primary,1000,556677-8899,K14P0002\n"
-    "14,2025-01,hired,nurse,primary,700,556000-0001,K14P0002\n"
-    "14,2025-02,hired,doctor,primary,300.25,556677-8899,K14P0001\n"
-    "01,2025-02,hired,doctor,somatic,90,556000-0001,\n"
-    "01,2025-02,own,,somatic,800000,,K01S0001\n"
-).encode()
+    b"region,period,cost_type,profession,care_area,amount_sek,supplier_org_no,unit\n"
+    b"14,2025-01,hired,doctor,primary,12500.50,556677-8899,K14P0001\n"
+    b"14,2025-01,hired,doctor,primary,-2500.50,556677-8899,K14P0001\n"
+    b"14,2025-01,hired,doctor,primary,1000,556677-8899,K14P0002\n"
+    b"14,2025-01,hired,nurse,primary,700,556000-0001,K14P0002\n"
+    b"14,2025-02,hired,doctor,primary,300.25,556677-8899,K14P0001\n"
+    b"01,2025-02,hired,doctor,somatic,90,556000-0001,\n"
+    b"01,2025-02,own,,somatic,800000,,K01S0001\n"
+)
 
 
 def test_a_ledger_with_one_spelling_per_value_stores_the_same_rows(world: dict[str, Any]) -> None:
