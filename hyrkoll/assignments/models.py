@@ -281,6 +281,8 @@ class TimeReportDay(models.Model):
                 name="%(app_label)s_%(class)s_hours_in_range",
             ),
         ]
+        # The preliminary figures: the approved time of the months after a region's last ledger month.
+        indexes = [models.Index(fields=["date"], name="timereportday_date")]
 
     def __str__(self) -> str:
         return f"{self.date} {self.normal_hours}"

@@ -238,7 +238,11 @@ class InvoiceLine(models.Model):
                 condition=Q(date_to__gte=models.F("date_from")), name="%(app_label)s_%(class)s_to_after_from"
             ),
         ]
-        indexes = [models.Index(fields=["assignment", "kind"], name="invoiceline_assignment_kind")]
+        indexes = [
+            models.Index(fields=["assignment", "kind"], name="invoiceline_assignment_kind"),
+            # The preliminary figures and the ledger beside the invoices: a region's lines of some months.
+            models.Index(fields=["date_from"], name="invoiceline_date_from"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.invoice} #{self.line_no}"
