@@ -22,7 +22,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hyrkoll.api.ordering_views import _errors, run_step
+from hyrkoll.api.steps import error_responses, run_step
 from hyrkoll.api.views import ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.assignments import permissions as assignment_permissions
 from hyrkoll.assignments import services as assignment_services
@@ -172,7 +172,7 @@ class AssignmentViewSet(ScopedReadOnlyViewSet):
     create=extend_schema(
         summary="Report a week's time (supplier)",
         request=TimeReportCreateSerializer,
-        responses=_errors(400, 403, 409, created=TimeReportSerializer),
+        responses=error_responses(400, 403, 409, created=TimeReportSerializer),
     ),
 )
 class TimeReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -221,7 +221,9 @@ class TimeReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             raise PermissionDenied(_("Only the unit's manager approves or returns time reports."))
         return report
 
-    @extend_schema(request=DecideSerializer, responses=_errors(403, 404, 409, ok=TimeReportSerializer))
+    @extend_schema(
+        request=DecideSerializer, responses=error_responses(403, 404, 409, ok=TimeReportSerializer)
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """The unit's manager approves the report; it is locked from then on."""
@@ -236,7 +238,9 @@ class TimeReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         )
         return Response(TimeReportSerializer(self.scoped_queryset().get(pk=report.pk)).data)
 
-    @extend_schema(request=ReasonSerializer, responses=_errors(400, 403, 404, 409, ok=TimeReportSerializer))
+    @extend_schema(
+        request=ReasonSerializer, responses=error_responses(400, 403, 404, 409, ok=TimeReportSerializer)
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_report(self, request: Request, pk: str | None = None) -> Response:
         """The unit's manager returns the report to the supplier with a comment (``reason``)."""

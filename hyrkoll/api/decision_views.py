@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from hyrkoll.api import ordering_views
-from hyrkoll.api.ordering_views import Conflict, _errors, run_step
+from hyrkoll.api.steps import Conflict, error_responses, run_step
 from hyrkoll.api.views import INT_RANGE
 from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import AttemptForm, DecisionForm
@@ -86,7 +86,7 @@ def _form_errors(form: forms.Form) -> dict[str, list[str]]:
 
 # --- Views ------------------------------------------------------------------------------------------------
 
-_DECISION_ERRORS = _errors(400, 403, 404, 409, ok=ordering_views.s.NeedSerializer)
+_DECISION_ERRORS = error_responses(400, 403, 404, 409, ok=ordering_views.s.NeedSerializer)
 _REASON_EXAMPLE = OpenApiExample("Reason", value={"reason": "Vakans, poolen tillfrågad"}, request_only=True)
 
 
@@ -141,7 +141,7 @@ class NeedWithDecisionsViewSet(ordering_views.NeedViewSet):
 
     @extend_schema(
         request=AttemptRequestSerializer,
-        responses=_errors(400, 403, 404, 409, created=InternalAttemptSerializer),
+        responses=error_responses(400, 403, 404, 409, created=InternalAttemptSerializer),
         summary="Record an internal attempt",
         description="The call-off unit records an internal alternative tried for a need in the "
         "internal search (403 for others; 409 in another status). Name a pool member or describe "

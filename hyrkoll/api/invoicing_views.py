@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from hyrkoll.api import peppol_views
 from hyrkoll.api.assignment_views import DecideSerializer, ReasonSerializer
-from hyrkoll.api.ordering_views import _errors, run_step
+from hyrkoll.api.steps import error_responses, run_step
 from hyrkoll.api.views import ScopedReadOnlyViewSet, query_str
 from hyrkoll.invoicing import permissions as invoice_permissions
 from hyrkoll.invoicing import services as invoice_services
@@ -141,7 +141,7 @@ class InvoiceCreateSerializer(serializers.Serializer):
             peppol_views.XML_MEDIA_TYPE: OpenApiTypes.BINARY,
         },
         examples=peppol_views.REQUEST_EXAMPLES,
-        responses=_errors(403, created=InvoiceSerializer, ok=InvoiceSerializer)
+        responses=error_responses(403, created=InvoiceSerializer, ok=InvoiceSerializer)
         | {400: peppol_views.REJECTED},
     ),
 )
@@ -224,7 +224,7 @@ class InvoiceViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         )
         return Response(InvoiceSerializer(self.scoped_queryset().get(pk=invoice.pk)).data)
 
-    @extend_schema(request=DecideSerializer, responses=_errors(403, 404, 409, ok=InvoiceSerializer))
+    @extend_schema(request=DecideSerializer, responses=error_responses(403, 404, 409, ok=InvoiceSerializer))
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve for payment: only when every deviation is accepted."""
@@ -236,7 +236,9 @@ class InvoiceViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             request, invoice, lambda invoice: invoice_services.approve(request.user, invoice, comment)
         )
 
-    @extend_schema(request=RejectSerializer, responses=_errors(400, 403, 404, 409, ok=InvoiceSerializer))
+    @extend_schema(
+        request=RejectSerializer, responses=error_responses(400, 403, 404, 409, ok=InvoiceSerializer)
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         invoice = self._invoice_to_decide(request)
@@ -257,7 +259,7 @@ class InvoiceViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(
         request=ReasonSerializer,
         parameters=[OpenApiParameter("deviation", OpenApiTypes.INT, location=OpenApiParameter.PATH)],
-        responses=_errors(400, 403, 404, 409, ok=InvoiceSerializer),
+        responses=error_responses(400, 403, 404, 409, ok=InvoiceSerializer),
     )
     @action(detail=True, methods=["post"], url_path=r"deviations/(?P<deviation>\d+)/accept")
     def accept_deviation(

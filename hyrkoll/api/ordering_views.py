@@ -17,23 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from hyrkoll.accounts.models import Role, Scope
 from hyrkoll.api import ordering_serializers as s
-from hyrkoll.api.schema import ErrorSerializer
+from hyrkoll.api.steps import WorkflowBadRequest, error_responses, run_step
 from hyrkoll.api.views import ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
@@ -43,67 +40,6 @@ from hyrkoll.ordering.models import CallOff, CallOffRecipient, Need, NeedEvent, 
 from hyrkoll.ordering.views.call_offs import offer_count
 
 T = TypeVar("T")
-
-
-# --- Errors -----------------------------------------------------------------------------------------
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The step is not possible in the current state."
-    default_code = "conflict"
-
-
-class WorkflowBadRequest(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "invalid"
-
-
-def _field_errors(error: DjangoValidationError) -> dict[str, list[str]] | list[str]:
-    if not hasattr(error, "error_dict"):
-        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-    return {
-        (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
-        for field, messages in error.message_dict.items()
-    }
-
-
-def run_step(
-    step: Callable[[], T], *, permitted: Callable[[], bool], refused: type[APIException] = Conflict
-) -> T:
-    """Run a workflow step and turn its refusals into API errors (see the module docstring).
-
-    ``permitted`` asks ``hyrkoll.ordering.permissions`` whether the caller holds the role the step
-    needs; it is consulted only after a refusal, to tell a permission problem from a state problem.
-    """
-    try:
-        return step()
-    except workflow.WorkflowError as error:
-        if not permitted():
-            raise PermissionDenied(str(error)) from None
-        raise refused(str(error)) from None
-    except DjangoValidationError as error:
-        raise ValidationError(_field_errors(error)) from None
-
-
-def _errors(*codes: int, created: Any = None, ok: Any = None) -> dict[int, Any]:
-    descriptions = {
-        400: "Invalid input; the errors are given per field.",
-        403: "The caller may not take this step (e.g. not an authorised orderer, not the call-off unit).",
-        404: "Not found among the rows visible to the caller.",
-        409: "The step is not possible in the current state (e.g. already submitted, the call-off is "
-        "closed or its response deadline has passed, already awarded).",
-    }
-    responses: dict[int, Any] = {}
-    if ok is not None:
-        responses[200] = ok
-    if created is not None:
-        responses[201] = created
-    for code in codes:
-        responses[code] = OpenApiResponse(
-            response=None if code == 400 else ErrorSerializer, description=descriptions[code]
-        )
-    return responses
 
 
 def _is_fake(view: Any) -> bool:
@@ -129,7 +65,7 @@ def _is_fake(view: Any) -> bool:
             "Saves a draft through the workflow: validated, priced from the price list in force on the "
             "start date, and scoped to the caller's units. Only authorised orderers."
         ),
-        responses=_errors(400, 403, created=s.NeedSerializer),
+        responses=error_responses(400, 403, created=s.NeedSerializer),
     ),
 )
 class NeedViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -169,7 +105,7 @@ class NeedViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(
         request=None,
-        responses=_errors(403, 404, 409, ok=s.NeedSerializer),
+        responses=error_responses(403, 404, 409, ok=s.NeedSerializer),
         summary="Submit the need",
         description="The orderer submits a draft or returned need; the call-off unit then checks the "
         "internal staffing pool.",
@@ -185,7 +121,7 @@ class NeedViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(
         request=s.CancelSerializer,
-        responses=_errors(400, 403, 404, 409, ok=s.NeedSerializer),
+        responses=error_responses(400, 403, 404, 409, ok=s.NeedSerializer),
         summary="Cancel the need",
         description="The orderer or the call-off unit cancels a need that is not yet published.",
     )
@@ -207,7 +143,7 @@ class NeedViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return Response(self.get_serializer(self.scoped_queryset().get(pk=need.pk)).data)
 
     @extend_schema(
-        responses={200: s.NeedEventSerializer(many=True), 404: _errors(404)[404]},
+        responses={200: s.NeedEventSerializer(many=True), 404: error_responses(404)[404]},
         summary="History of the need",
     )
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -282,7 +218,7 @@ class CallOffViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(
         request=s.AwardSerializer,
-        responses=_errors(400, 403, 404, 409, created=s.AssignmentSerializer),
+        responses=error_responses(400, 403, 404, 409, created=s.AssignmentSerializer),
         summary="Award an offer",
         description=(
             "The call-off unit awards an offer that passes every check, at the agreement price. "
@@ -330,7 +266,7 @@ class CallOffViewSet(ScopedReadOnlyViewSet):
             "only as a keyed hash on the consultant (for the cooling-off check)."
         ),
         request=s.OfferCreateSerializer,
-        responses=_errors(400, 403, 409, created=s.OfferSerializer),
+        responses=error_responses(400, 403, 409, created=s.OfferSerializer),
     ),
 )
 class OfferViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
