@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import cProfile
 import io
-import json
 import os
 import pstats
 import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -40,8 +37,9 @@ from unittest import mock
 from django.db import transaction
 from django.test import Client
 
+from bench.fresh_import import import_fresh, large_xlsx
 from bench.ledger import FIRST_YEAR, LAST_YEAR, TARGET_LINES, write_ledger
-from bench.timing import measure
+from bench.timing import line, measure
 from hyrkoll.accounts.models import User
 from hyrkoll.followup import importing
 from hyrkoll.followup.importing import reading, storing
@@ -49,8 +47,6 @@ from hyrkoll.followup.indicators import Period, figures_for, month, rolling12_sh
 from hyrkoll.followup.models import CostEntry, ImportStatus, SupplierCostEntry
 
 PROFILE_LINES = 200_000
-XLSX_LINES = int(os.environ.get("BENCH_FOLLOWUP_XLSX_LINES", 1_000_000))
-REPO = Path(__file__).resolve().parent.parent
 # The importer's functions timed during the import ((module, attribute) → label).
 PHASES = {
     (reading, "read"): "read + validate + aggregate",
@@ -74,10 +70,6 @@ FROM read_csv(?, header = true, columns = {
 GROUP BY ALL
 ORDER BY ALL
 """
-
-
-def _line(label: str, value: str) -> None:
-    print(f"  {label:<53} {value}")
 
 
 def _max_rss_mb() -> float:
@@ -120,18 +112,18 @@ def _generate(path: Path, lines: int):
     stats = write_ledger(path, target_lines=lines)
     elapsed = time.perf_counter() - started
     print("ledger (bench/ledger.py, seed 2026)")
-    _line(
+    line(
         "lines", f"{stats.lines:,} ({stats.hired_lines:,} hired, {stats.corrections:,} negative corrections)"
     )
-    _line(
+    line(
         "keys (region × month × type × profession × area)",
         f"{stats.keys:,} ({stats.lines / stats.keys:.0f} lines per key)",
     )
-    _line("file size", f"{stats.bytes / 1e6:.0f} MB")
-    _line("generated in", f"{elapsed:.1f} s")
+    line("file size", f"{stats.bytes / 1e6:.0f} MB")
+    line("generated in", f"{elapsed:.1f} s")
     for year in (FIRST_YEAR, 2020, 2023, LAST_YEAR):
         hired, own = stats.national_bn(year, "hired"), stats.national_bn(year, "own")
-        _line(
+        line(
             f"national {year}",
             f"hired {hired:.2f} bn SEK, own {own:.1f} bn SEK, share {100 * hired / own:.2f} %",
         )
@@ -171,8 +163,8 @@ def _supplier_grain(path: Path) -> None:
     import duckdb
 
     without, stored = duckdb.connect().execute(SUPPLIER_GRAIN_SQL, [str(path)]).fetchone()
-    _line("supplier rows, region × month × supplier × unit", f"{without:,}")
-    _line("  and × profession × care area (the stored grain)", f"{stored:,} ({stored / without:.3f} ×)")
+    line("supplier rows, region × month × supplier × unit", f"{without:,}")
+    line("  and × profession × care area (the stored grain)", f"{stored:,} ({stored / without:.3f} ×)")
 
 
 def _duckdb(path: Path) -> tuple[float, float, dict[tuple[int, int], tuple[Decimal, Decimal]]]:
@@ -183,10 +175,10 @@ def _duckdb(path: Path) -> tuple[float, float, dict[tuple[int, int], tuple[Decim
     single, _rows = _duckdb_seconds(path, 1)
     lines = sum(row[5] for row in rows)
     print(f"\nDuckDB {duckdb.__version__} baseline (read the CSV, national half-year aggregates)")
-    _line(f"time, {threads} threads (median of 3)", f"{elapsed:.2f} s  ({lines / elapsed:,.0f} lines/s)")
-    _line("time, 1 thread (median of 3)", f"{single:.2f} s  ({lines / single:,.0f} lines/s)")
+    line(f"time, {threads} threads (median of 3)", f"{elapsed:.2f} s  ({lines / elapsed:,.0f} lines/s)")
+    line("time, 1 thread (median of 3)", f"{single:.2f} s  ({lines / single:,.0f} lines/s)")
     for year, half, hired, own, share, _lines in (rows[0], rows[-1]):
-        _line(f"{year}-H{half}", f"hired {hired:,.2f}  own {own:,.2f}  share {share} %")
+        line(f"{year}-H{half}", f"hired {hired:,.2f}  own {own:,.2f}  share {share} %")
     _supplier_grain(path)
     return elapsed, single, {(row[0], row[1]): (row[2], row[3]) for row in rows}
 
@@ -207,7 +199,7 @@ def _profile_sample(path: Path) -> None:
         transaction.set_rollback(True)
     assert record.status == ImportStatus.DONE, record.errors[:5]
     print(f"\ncProfile: import of the first {PROFILE_LINES:,} lines (rolled back)")
-    _line("time under the profiler", f"{elapsed:.2f} s")
+    line("time under the profiler", f"{elapsed:.2f} s")
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(12)
@@ -233,118 +225,21 @@ def _import(path: Path, duckdb_seconds: float, duckdb_single: float) -> None:
     assert record.status == ImportStatus.DONE, record.errors[:5]
     supplier_rows = SupplierCostEntry.objects.filter(cost_import=record).count()
     print("\nHyrkoll import: import_costs(None, data, 'ledger.csv', replace=True)")
-    _line("lines read", f"{record.lines:,}")
-    _line("monthly rows stored (CostEntry)", f"{record.entries:,}")
-    _line("supplier rows stored (SupplierCostEntry)", f"{supplier_rows:,}")
-    _line("region-months replaced", f"{len(record.region_months):,}")
-    _line("time", f"{elapsed:.2f} s")
+    line("lines read", f"{record.lines:,}")
+    line("monthly rows stored (CostEntry)", f"{record.entries:,}")
+    line("supplier rows stored (SupplierCostEntry)", f"{supplier_rows:,}")
+    line("region-months replaced", f"{len(record.region_months):,}")
+    line("time", f"{elapsed:.2f} s")
     for label in PHASES.values():
-        _line(f"  {label}", f"{phases.get(label, 0.0):.2f} s")
-    _line("rows per second", f"{record.lines / elapsed:,.0f} lines/s")
-    _line(
+        line(f"  {label}", f"{phases.get(label, 0.0):.2f} s")
+    line("rows per second", f"{record.lines / elapsed:,.0f} lines/s")
+    line(
         "ratio to DuckDB",
         f"{elapsed / duckdb_seconds:.1f} × DuckDB's time ({elapsed / duckdb_single:.1f} × single-threaded)",
     )
-    _line("peak RSS (ru_maxrss) before the import", f"{rss_before:,.0f} MB (the file's bytes already read)")
-    _line("peak RSS (ru_maxrss) after the import", f"{rss_after:,.0f} MB")
+    line("peak RSS (ru_maxrss) before the import", f"{rss_before:,.0f} MB (the file's bytes already read)")
+    line("peak RSS (ru_maxrss) after the import", f"{rss_after:,.0f} MB")
     del data
-
-
-# --- 4b. the import in a fresh process, on SQLite and on PostgreSQL; the large workbook --------------
-
-
-def _fresh_import(path: Path, env: dict[str, str]) -> dict:
-    """Migrate the database in one process, import ``path`` in another (bench/import_one.py)."""
-    env = {**os.environ, **env}
-    subprocess.run(
-        [sys.executable, "-m", "hyrkoll.manage", "migrate", "-v", "0"], env=env, cwd=REPO, check=True
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.import_one", str(path)],
-        env=env,
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["status"] == "done", result
-    return result
-
-
-def _print_fresh(label: str, result: dict, duckdb_seconds: float, duckdb_single: float) -> None:
-    seconds, grown = result["seconds"], result["peak_rss_mb"] - result["rss_before_mb"]
-    _line(
-        f"{label}: time ({result['reader']})",
-        f"{seconds:.2f} s = {seconds / duckdb_seconds:.1f} × DuckDB's time "
-        f"({seconds / duckdb_single:.1f} × single-threaded); target ≤ 5 ×",
-    )
-    _line(
-        f"{label}: rows stored",
-        f"{result['lines']:,} lines → {result['entries']:,} monthly + {result['supplier_rows']:,} supplier rows",
-    )
-    _line(
-        f"{label}: peak memory beyond the process",
-        f"{grown:,.0f} MB = {grown / result['file_mb']:.2f} × the file's {result['file_mb']:,.0f} MB "
-        f"(target < 2 ×)",
-    )
-
-
-def _import_fresh(path: Path, duckdb_seconds: float, duckdb_single: float) -> None:
-    sys.path.insert(0, str(REPO / "tools"))
-    from with_postgres import throwaway_cluster
-
-    print("\nThe same import in a fresh process on a fresh database (bench/import_one.py)")
-    with tempfile.TemporaryDirectory(prefix="hyrkoll-sqlite-") as tmp:
-        sqlite = _fresh_import(path, {"SQLITE_PATH": str(Path(tmp) / "fresh.sqlite3")})
-    _print_fresh("SQLite", sqlite, duckdb_seconds, duckdb_single)
-    with throwaway_cluster() as url:
-        postgres = _fresh_import(path, {"DATABASE_URL": url})
-    _print_fresh("PostgreSQL", postgres, duckdb_seconds, duckdb_single)
-
-
-def _write_xlsx(source: Path, target: Path, lines: int) -> int:
-    """The first ``lines`` lines of the ledger as a workbook (amounts as numbers), streamed."""
-    import csv
-
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Huvudbok")
-    written = 0
-    with source.open(encoding="utf-8", newline="") as file:
-        reader = csv.reader(file)
-        sheet.append(next(reader))
-        for row in reader:
-            if written == lines:
-                break
-            row[5] = float(row[5])
-            sheet.append(row)
-            written += 1
-    workbook.save(target)
-    return written
-
-
-def _large_xlsx(path: Path) -> None:
-    target = path.with_suffix(".xlsx")
-    started = time.perf_counter()
-    written = _write_xlsx(path, target, XLSX_LINES)
-    made = time.perf_counter() - started
-    print(f"\nA {written:,}-row .xlsx of the same ledger, streamed (openpyxl read-only)")
-    _line("written in (openpyxl write-only)", f"{made:.1f} s, {target.stat().st_size / 2**20:,.0f} MB")
-    with tempfile.TemporaryDirectory(prefix="hyrkoll-sqlite-") as tmp:
-        result = _fresh_import(target, {"SQLITE_PATH": str(Path(tmp) / "xlsx.sqlite3")})
-    grown = result["peak_rss_mb"] - result["rss_before_mb"]
-    _line(
-        "import on SQLite, time",
-        f"{result['seconds']:.1f} s ({result['lines'] / result['seconds']:,.0f} lines/s)",
-    )
-    _line(
-        "peak memory beyond the process",
-        f"{grown:,.0f} MB (the workbook's {result['file_mb']:,.0f} MB included; the sheet is streamed, "
-        "memory grows with the distinct keys, not the rows)",
-    )
-    target.unlink()
 
 
 # --- 5. the indicators --------------------------------------------------------------------------------------
@@ -373,7 +268,7 @@ def _indicators(duckdb_halves: dict[tuple[int, int], tuple[Decimal, Decimal]]) -
     rolling = [period for period in rolling if period.start.year >= FIRST_YEAR]
     for label, periods in (("half-year", halves), ("rolling-12 month", rolling)):
         samples = _time_each(periods)
-        _line(
+        line(
             f"figures_for, every {label}",
             f"n={len(samples)}  median {statistics.median(samples):.2f} ms  max {max(samples):.2f} ms",
         )
@@ -388,11 +283,11 @@ def _indicators(duckdb_halves: dict[tuple[int, int], tuple[Decimal, Decimal]]) -
         if (national.hired_sek, national.own_sek) != (hired, own):
             mismatches.append((period.label, national.hired_sek, hired, national.own_sek, own))
     shares = {period.label: figures_for(period).national.share_pct for period in (halves[0], halves[-1])}
-    _line(
+    line(
         "national half-year sums equal to DuckDB's",
         "yes, all 20 (hired and own, to the öre)" if not mismatches else f"NO: {mismatches[:3]}",
     )
-    _line("national share", ", ".join(f"{label}: {share} %" for label, share in shares.items()))
+    line("national share", ", ".join(f"{label}: {share} %" for label, share in shares.items()))
 
 
 # --- 6. the report ------------------------------------------------------------------------------------------
@@ -424,8 +319,8 @@ def run() -> None:
         duckdb_seconds, duckdb_single, duckdb_halves = _duckdb(path)
         _profile_sample(path)
         _import(path, duckdb_seconds, duckdb_single)
-        _import_fresh(path, duckdb_seconds, duckdb_single)
-        _large_xlsx(path)
+        import_fresh(path, duckdb_seconds, duckdb_single)
+        large_xlsx(path)
     _indicators(duckdb_halves)
     _report()
     print(f"\nbench_followup total {time.perf_counter() - started:.0f} s; peak RSS {_max_rss_mb():,.0f} MB")

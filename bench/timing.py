@@ -20,3 +20,8 @@ def measure(label: str, action: Callable[[], object], repeat: int = 20) -> float
         f"{label:<55} median {median:8.2f} ms   p90 {sorted(samples)[int(0.9 * (repeat - 1))]:8.2f} ms   (n={repeat})"
     )
     return median
+
+
+def line(label: str, value: str) -> None:
+    """One labelled figure, aligned with the others."""
+    print(f"  {label:<53} {value}")
