@@ -178,6 +178,8 @@ class Invoice(models.Model):
             models.Index(fields=["region", "-received_at", "-id"], name="invoice_region_newest"),
             models.Index(fields=["supplier", "-received_at", "-id"], name="invoice_supplier_newest"),
             models.Index(fields=["-received_at", "-id"], name="invoice_newest"),
+            # The list's totals (invoiced, expected, count) read from the index alone.
+            models.Index(fields=["region", "invoiced_sek", "expected_sek"], name="invoice_region_totals"),
         ]
 
     def __str__(self) -> str:

@@ -145,6 +145,8 @@ class Need(models.Model):
             # The need list's order, newest first: a region's (its whole-region roles), and all (national).
             models.Index(fields=["region", "-created_at", "-id"], name="need_region_newest"),
             models.Index(fields=["-created_at", "-id"], name="need_newest"),
+            # The dispensation register: the few dispensations among a million needs.
+            models.Index(fields=["region"], condition=Q(is_dispensation=True), name="need_dispensations"),
         ]
 
     def __str__(self) -> str:
