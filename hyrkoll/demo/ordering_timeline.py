@@ -172,6 +172,14 @@ class _Timeline:
                     break
                 start += error
                 times, deadline = self.compute(start)
+            # The deadline falls on a working day, so across a weekend it jumps and the rounds above may
+            # not settle (an award wanted on a Saturday morning lands after Monday's deadline): the
+            # history is then placed earlier, a day at a time, until it lies in the past.
+            for _ in range(14):
+                if times[-1] < self.now:
+                    break
+                start -= datetime.timedelta(days=1)
+                times, deadline = self.compute(start)
         if times[-1] >= self.now or (deadline is not None and self.mode == "open" and deadline <= self.now):
             raise AssertionError(f"cannot place the history of {self.need} in the past")
         self.write(times, deadline)
