@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import random
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -27,9 +26,6 @@ from hyrkoll.ordering.models import (
     Offer,
     OfferCheck,
 )
-
-if TYPE_CHECKING:
-    pass
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -118,6 +114,77 @@ def _working_days_before(end: datetime.datetime, days: int) -> datetime.datetime
     return current
 
 
+class HistoryNotPlaceable(ValueError):
+    """No placing of the steps ends in the past (or, for an open call-off, keeps its deadline ahead)."""
+
+
+def _compute(
+    kinds: list[str], gaps: list[datetime.timedelta], working_days: int, start: datetime.datetime
+) -> tuple[list[datetime.datetime], datetime.datetime | None]:
+    """The steps' moments from ``start``: each after its gap; an award or closure waits for the deadline."""
+    times: list[datetime.datetime] = []
+    deadline = None
+    current = start
+    for kind, gap in zip(kinds, gaps, strict=True):
+        current = current + gap
+        if kind == EventKind.PUBLISHED:
+            deadline = workflow.add_working_days(current, working_days)
+        if kind in (EventKind.AWARDED, EventKind.CLOSED) and deadline is not None:
+            current = max(current, deadline + gap)
+        times.append(current)
+    return times, deadline
+
+
+def place_history(
+    kinds: list[str],
+    gaps: list[datetime.timedelta],
+    working_days: int,
+    *,
+    now: datetime.datetime,
+    age: datetime.timedelta,
+    late: datetime.timedelta,
+    mode: str,
+) -> tuple[list[datetime.datetime], datetime.datetime | None]:
+    """Moments for a need's steps (``kinds``, in order) and its call-off's deadline, all before ``now``.
+
+    ``mode`` "past_deadline": published so that the deadline passed ``late`` ago; otherwise the last
+    step about ``age`` ago, and with "open" the deadline still ahead. Pure, so that every weekday and
+    hour can be tested (the demo once failed on Sunday afternoons).
+    """
+    target = now - age
+    start = target - sum(gaps, datetime.timedelta())
+    times, deadline = _compute(kinds, gaps, working_days, start)
+    if mode == "past_deadline":
+        # Published so that the deadline passed a little while ago (deadlines fall on working
+        # days: at a weekend, on Friday afternoon).
+        wanted = now - late
+        while wanted.weekday() >= 5:
+            wanted = (wanted - datetime.timedelta(days=1)).replace(hour=15)
+        published = _working_days_before(wanted, working_days)
+        start += published - times[kinds.index(EventKind.PUBLISHED)]
+        times, deadline = _compute(kinds, gaps, working_days, start)
+    else:
+        # The gaps are fixed, except that an award or closure waits for the deadline, which
+        # moves with the weekends: a few rounds settle it.
+        for _ in range(6):
+            error = target - times[-1]
+            if abs(error) < datetime.timedelta(minutes=1):
+                break
+            start += error
+            times, deadline = _compute(kinds, gaps, working_days, start)
+        # The deadline falls on a working day, so across a weekend it jumps and the rounds above may
+        # not settle (an award wanted on a Saturday morning lands after Monday's deadline): the
+        # history is then placed earlier, a day at a time, until it lies in the past.
+        for _ in range(14):
+            if times[-1] < now:
+                break
+            start -= datetime.timedelta(days=1)
+            times, deadline = _compute(kinds, gaps, working_days, start)
+    if times[-1] >= now or (deadline is not None and mode == "open" and deadline <= now):
+        raise HistoryNotPlaceable(f"last step {times[-1]}, deadline {deadline}, now {now}")
+    return times, deadline
+
+
 class _Timeline:
     """Spreads one need's steps over the past: same order, plausible gaps, deadline recomputed."""
 
@@ -136,52 +203,14 @@ class _Timeline:
         self.age = datetime.timedelta(seconds=rng.randint(low, high))
         self.late = datetime.timedelta(minutes=rng.randint(10, 90))
 
-    def compute(self, start: datetime.datetime) -> tuple[list[datetime.datetime], datetime.datetime | None]:
-        times: list[datetime.datetime] = []
-        deadline = None
-        current = start
-        for event, gap in zip(self.events, self.gaps, strict=True):
-            current = current + gap
-            if event.kind == EventKind.PUBLISHED:
-                deadline = workflow.add_working_days(current, self.working_days)
-            if event.kind in (EventKind.AWARDED, EventKind.CLOSED) and deadline is not None:
-                current = max(current, deadline + gap)
-            times.append(current)
-        return times, deadline
-
     def apply(self) -> None:
-        target = self.now - self.age
-        start = target - sum(self.gaps, datetime.timedelta())
-        times, deadline = self.compute(start)
-        if self.mode == "past_deadline":
-            # Published so that the deadline passed a little while ago (deadlines fall on working
-            # days: at a weekend, on Friday afternoon).
-            wanted = self.now - self.late
-            while wanted.weekday() >= 5:
-                wanted = (wanted - datetime.timedelta(days=1)).replace(hour=15)
-            published = _working_days_before(wanted, self.working_days)
-            kinds = [event.kind for event in self.events]
-            start += published - times[kinds.index(EventKind.PUBLISHED)]
-            times, deadline = self.compute(start)
-        else:
-            # The gaps are fixed, except that an award or closure waits for the deadline, which
-            # moves with the weekends: a few rounds settle it.
-            for _ in range(6):
-                error = target - times[-1]
-                if abs(error) < datetime.timedelta(minutes=1):
-                    break
-                start += error
-                times, deadline = self.compute(start)
-            # The deadline falls on a working day, so across a weekend it jumps and the rounds above may
-            # not settle (an award wanted on a Saturday morning lands after Monday's deadline): the
-            # history is then placed earlier, a day at a time, until it lies in the past.
-            for _ in range(14):
-                if times[-1] < self.now:
-                    break
-                start -= datetime.timedelta(days=1)
-                times, deadline = self.compute(start)
-        if times[-1] >= self.now or (deadline is not None and self.mode == "open" and deadline <= self.now):
-            raise AssertionError(f"cannot place the history of {self.need} in the past")
+        try:
+            times, deadline = place_history(
+                [event.kind for event in self.events], self.gaps, self.working_days,
+                now=self.now, age=self.age, late=self.late, mode=self.mode,
+            )  # fmt: skip
+        except HistoryNotPlaceable as error:
+            raise AssertionError(f"cannot place the history of {self.need} in the past") from error
         self.write(times, deadline)
 
     def write(self, times: list[datetime.datetime], deadline: datetime.datetime | None) -> None:
