@@ -34,8 +34,12 @@ from tools import with_postgres  # noqa: E402
 BIN = ROOT / ".venv" / "bin"
 STATIC_ROOT = dataset.CACHE_DIR / "static"
 PG_OPTIONS = (
-    "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top -c shared_buffers=512MB"
+    "-c shared_preload_libraries=pg_stat_statements,auto_explain -c pg_stat_statements.track=top"
+    " -c shared_buffers=512MB"
 )
+# Statements slower than this under load have their plans logged (``auto_explain``, switched on for the
+# load run only) and copied to ``var/bench-scale/last-run/slow-plans.log``.
+SLOW_PLAN_MS = 300
 
 
 def parse_args() -> argparse.Namespace:
@@ -119,6 +123,18 @@ def reset_statements(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
         connection.execute("SELECT pg_stat_statements_reset()")
+        connection.execute(f"ALTER SYSTEM SET auto_explain.log_min_duration = {SLOW_PLAN_MS}")
+        connection.execute("SELECT pg_reload_conf()")
+
+
+def copy_slow_plans(url: str, target: Path) -> int:
+    """The plans ``auto_explain`` logged during the load run, from the server's log; returns how many."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        datadir = Path(connection.execute("SHOW data_directory").fetchone()[0])
+    text = (datadir / "log").read_text(errors="replace")
+    plans = text.count("LOG:  duration:")
+    target.write_text(text[text.find("LOG:  duration:") :] if plans else "")
+    return plans
 
 
 @contextlib.contextmanager
@@ -207,6 +223,10 @@ def main() -> int:
             misses = report.print_requests(rows, total, args.seconds)
             report.print_failures(out / "locust")
             report.print_slowest_sql(url)
+            plans = copy_slow_plans(url, out / "slow-plans.log")
+            print(
+                f"   {plans} plans of statements over {SLOW_PLAN_MS} ms under load: {out.relative_to(ROOT)}/slow-plans.log"
+            )
             report.print_verdict(misses, total, rows)
     print(
         f"\nbench-scale: done in {time.monotonic() - started:.0f} s (Locust's CSV and logs in {out.relative_to(ROOT)})"
