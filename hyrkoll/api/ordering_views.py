@@ -36,8 +36,8 @@ from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.lib import personal_numbers
 from hyrkoll.ordering import permissions, workflow
-from hyrkoll.ordering.models import CallOff, CallOffRecipient, Need, NeedEvent, Offer, OfferCheck
-from hyrkoll.ordering.views.call_offs import offer_count
+from hyrkoll.ordering.counts import offer_count, received_by
+from hyrkoll.ordering.models import CallOff, Need, NeedEvent, Offer, OfferCheck
 
 T = TypeVar("T")
 
@@ -209,7 +209,7 @@ class CallOffViewSet(ScopedReadOnlyViewSet):
         user = self.request.user
         if getattr(user, "scope", None) != Scope.SUPPLIER or query_str(self.request, "status") is not None:
             return None
-        return CallOffRecipient.objects.filter(supplier_id=user.supplier_id).count()
+        return received_by(user.supplier_id).count()
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action == "award":

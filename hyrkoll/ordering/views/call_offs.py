@@ -2,56 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hyrkoll.agreement.models import Competence, Supplier
-from hyrkoll.lib.counting import correlated_count
 from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter, region_filter
 from hyrkoll.lib.paging import ConcatenatedRows, count_in_one_query
-from hyrkoll.ordering.models import CallOff, CallOffStatus, Offer, OfferStatus
+from hyrkoll.ordering.counts import PASSING, attach_offer_counts, offer_count
+from hyrkoll.ordering.models import CallOff, CallOffStatus
 from hyrkoll.ordering.queues import CALL_OFF_QUEUES, call_off_queue, sees_whole_region
 from hyrkoll.ordering.views.common import paginate
-
-PASSING = Q(checks_passed=True, status__in=(OfferStatus.SUBMITTED, OfferStatus.AWARDED))
-
-
-def offer_count(condition: Q | None = None) -> Coalesce:
-    """The number of the call-off's offers (meeting ``condition``), as a correlated subquery: for
-    sorting by it; the shown rows get their figures from :func:`attach_offer_counts`."""
-    offers = Offer.objects.filter(call_off=OuterRef("pk"))
-    if condition is not None:
-        offers = offers.filter(condition)
-    return correlated_count(offers)
-
-
-def attach_offer_counts(call_offs: Iterable[CallOff], **figures: Q | None) -> None:
-    """Set each ``figures`` name (``offer_count=None``: every offer, ``passing_count=PASSING``) on
-    the shown call-offs, from one grouped query over their offers."""
-    rows = list(call_offs)
-    counts = {
-        name: Count("pk", filter=condition) if condition is not None else Count("pk")
-        for name, condition in figures.items()
-    }
-    found = {
-        each["call_off"]: each
-        for each in Offer.objects.filter(call_off__in=[row.pk for row in rows])
-        .order_by()
-        .values("call_off")
-        .annotate(**counts)
-    }
-    for row in rows:
-        for name in figures:
-            setattr(row, name, found.get(row.pk, {}).get(name, 0))
 
 
 def open_first_then_newest(

@@ -23,10 +23,11 @@ from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter
 from hyrkoll.lib.paging import ConcatenatedRows, count_in_one_query
 from hyrkoll.lib.personal_numbers import keyed_hash
 from hyrkoll.ordering import permissions, workflow
+from hyrkoll.ordering.counts import attach_offer_counts, offer_count, received_by
 from hyrkoll.ordering.forms import OfferForm, add_validation_error
-from hyrkoll.ordering.models import CallOff, CallOffRecipient, CallOffStatus, Offer, OfferCheck
+from hyrkoll.ordering.models import CallOff, CallOffStatus, Offer, OfferCheck
 from hyrkoll.ordering.queues import CALL_OFF_QUEUES, call_off_queue, needs_visible_to
-from hyrkoll.ordering.views.call_offs import attach_offer_counts, offer_count, open_first_then_newest
+from hyrkoll.ordering.views.call_offs import open_first_then_newest
 from hyrkoll.ordering.views.common import paginate
 from hyrkoll.organisation.models import Region
 
@@ -88,7 +89,7 @@ def supplier_call_off_list(request: HttpRequest) -> HttpResponse:
     # (through the join, every call-off it ever received is read). A superuser sees every call-off.
     every = None
     if queue is None and not listing.is_filtered and not user.is_superuser:
-        every = CallOffRecipient.objects.filter(supplier_id=user.supplier_id)
+        every = received_by(user.supplier_id)
     if queue is None and not listing.sort_key:
         rows = open_first_then_newest(listing.rows, prepare=own_offers, every=every)
     else:  # the work queue's own order, or the column the user sorts by

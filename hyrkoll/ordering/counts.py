@@ -1,0 +1,51 @@
+"""Counts the call-off lists show: offers per call-off, and how many call-offs a supplier received.
+
+Used by the web lists and the API alike, so both count the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from hyrkoll.lib.counting import correlated_count
+from hyrkoll.ordering.models import CallOff, CallOffRecipient, Offer, OfferStatus
+
+PASSING = Q(checks_passed=True, status__in=(OfferStatus.SUBMITTED, OfferStatus.AWARDED))
+
+
+def offer_count(condition: Q | None = None) -> Coalesce:
+    """The number of the call-off's offers (meeting ``condition``), as a correlated subquery: for
+    sorting by it; the shown rows get their figures from :func:`attach_offer_counts`."""
+    offers = Offer.objects.filter(call_off=OuterRef("pk"))
+    if condition is not None:
+        offers = offers.filter(condition)
+    return correlated_count(offers)
+
+
+def attach_offer_counts(call_offs: Iterable[CallOff], **figures: Q | None) -> None:
+    """Set each ``figures`` name (``offer_count=None``: every offer, ``passing_count=PASSING``) on
+    the shown call-offs, from one grouped query over their offers."""
+    rows = list(call_offs)
+    counts = {
+        name: Count("pk", filter=condition) if condition is not None else Count("pk")
+        for name, condition in figures.items()
+    }
+    found = {
+        each["call_off"]: each
+        for each in Offer.objects.filter(call_off__in=[row.pk for row in rows])
+        .order_by()
+        .values("call_off")
+        .annotate(**counts)
+    }
+    for row in rows:
+        for name in figures:
+            setattr(row, name, found.get(row.pk, {}).get(name, 0))
+
+
+def received_by(supplier_id: int | None) -> QuerySet[CallOffRecipient]:
+    """The supplier's recipient rows, one per call-off it received: as many as the call-offs in its
+    unfiltered list, and counted from one index instead of through the join over every call-off."""
+    return CallOffRecipient.objects.filter(supplier_id=supplier_id)
