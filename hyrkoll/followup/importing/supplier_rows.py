@@ -18,8 +18,8 @@ import threading
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
-FETCH_BATCH = 10_000
-PARTS = 6  # parts by region, of about equal rows
+FETCH_BATCH = 2_000
+PARTS = 16  # parts by region, of about equal rows (smaller parts: less memory for each sort)
 T = TypeVar("T")
 
 
