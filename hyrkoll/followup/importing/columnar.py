@@ -51,8 +51,16 @@ DEFAULT_MIN_BYTES = 4 * 1024 * 1024  # smaller files: the row-by-row reader is a
 # DuckDB spills to the import's temp dir beyond this. Its database is a file there, not memory: the
 # groups (the benchmark ledger: 567k) are stored compressed (~7 MB, not ~70 MB in memory), and
 # the grouping spills sooner – peak memory beyond the process 235 → ~195 MB for the 107 MB ledger.
-# (128 MB: the benchmark ledger's grouping ran out of memory – some of it cannot spill.)
-MEMORY_LIMIT = "160MB"
+# (128 MB: the benchmark ledger's grouping ran out of memory – some of it cannot spill.) A larger
+# file gets 1.5 × its size, so that its grouping has room in the same proportion.
+MEMORY_LIMIT_MB = 160
+
+
+def memory_limit(size: int) -> str:
+    """DuckDB's memory limit for a file of ``size`` bytes."""
+    return f"{max(MEMORY_LIMIT_MB, size * 3 // 2 // 2**20)}MB"
+
+
 KEY_NAMES = ("k_region", "k_period", "k_code", "k_profession", "k_area")
 
 
@@ -259,7 +267,7 @@ def read_columnar(
         os.path.join(workdir.name, "import.duckdb"),
         config={
             "threads": os.cpu_count() or 1,
-            "memory_limit": MEMORY_LIMIT,
+            "memory_limit": memory_limit(size),
             "temp_directory": workdir.name,
             "preserve_insertion_order": False,
         },

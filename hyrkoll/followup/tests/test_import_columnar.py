@@ -298,3 +298,11 @@ def test_a_file_given_by_its_path_imports_as_its_bytes(
         by_bytes.totals,
     )
     assert stored == stored_from_bytes
+
+
+def test_duckdb_memory_limit_grows_with_the_file() -> None:
+    """The benchmark ledger's 107 MB gets the floor; a 1 GiB ledger 1.5 × its size, not the floor."""
+    from hyrkoll.followup.importing.columnar import memory_limit
+
+    assert memory_limit(107 * 2**20) == "160MB"
+    assert memory_limit(2**30) == "1536MB"
