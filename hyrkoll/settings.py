@@ -111,6 +111,12 @@ TEMPLATES = [
 DATABASE_URL = envstr("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+    if "postgresql" in DATABASES["default"]["ENGINE"] and not envbool("DB_JIT", False):
+        # No JIT compiling for the app's queries: at national scale a dashboard's aggregates cost more
+        # than jit_above_cost, so each first computation compiled code (the plans bench-scale logged
+        # under load), which pays off only for long analytical queries. ``DB_JIT=1`` keeps the
+        # server's setting.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATABASES = {
         "default": {

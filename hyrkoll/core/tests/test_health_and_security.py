@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 from unittest import mock
 
+import pytest
 from django.db import DatabaseError
 from django.urls import reverse
 
@@ -34,3 +35,15 @@ def test_swedish_is_the_default_language(client: Any, db: Any) -> None:
     response = client.get(reverse("login"))
     assert response.headers["Content-Language"] == "sv"
     assert '<html lang="sv">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_jit_compile() -> None:
+    """settings: the app's PostgreSQL sessions run with ``jit=off`` (SQLite has no such setting)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
