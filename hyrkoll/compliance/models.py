@@ -296,6 +296,8 @@ class DirectPurchase(models.Model):
         indexes = [
             # Contract fidelity matches ledger lines by region, organisation number and period.
             models.Index(fields=["region", "supplier_org_no", "starts_on"], name="direct_purchase_match"),
+            # The register page: a year's purchases, every region's (national) or one region's.
+            models.Index(fields=["starts_on", "region"], name="direct_purchase_register_year"),
         ]
 
     def __str__(self) -> str:

@@ -28,10 +28,13 @@ from hyrkoll.compliance.services_purchases import (
     PurchaseFigures,
     PurchaseYear,
     eligible_needs,
+    eligible_needs_in_year,
     purchase_figures,
     purchase_year,
     register_purchase,
     threshold_on,
+    year_figures,
+    year_threshold,
 )
 from hyrkoll.compliance.services_suspensions import lift_suspension, suspend
 from hyrkoll.compliance.suspensions import is_suspended, suspended_supplier_ids
@@ -50,6 +53,7 @@ __all__ = [
     "deviations_before_penalty",
     "escalation_step",
     "eligible_needs",
+    "eligible_needs_in_year",
     "is_suspended",
     "lift_suspension",
     "purchase_figures",
@@ -60,4 +64,6 @@ __all__ = [
     "suspended_supplier_ids",
     "threshold_on",
     "withdraw_deviation",
+    "year_figures",
+    "year_threshold",
 ]

@@ -24,24 +24,38 @@ from hyrkoll.compliance.models import DirectPurchase
 from hyrkoll.compliance.services_common import field_error as _field_error
 from hyrkoll.lib.orgno import normalise_org_no
 from hyrkoll.ordering.models import Need, NeedStatus
-from hyrkoll.ordering.workflow import WorkflowError, off_agreement_figures, off_agreement_value
+from hyrkoll.ordering.workflow import WorkflowError, off_agreement_premium, off_agreement_value
 from hyrkoll.organisation.models import OrgUnit
 
 WARNING_PCT = Decimal(80)
 
 
+def _eligible() -> QuerySet[Need]:
+    return Need.objects.filter(
+        outside_agreement=True, status=NeedStatus.APPROVED, direct_purchase__isnull=True
+    ).order_by("starts_on", "pk")
+
+
 def eligible_needs(region_id: int) -> QuerySet[Need]:
     """Approved dispensations for purchases outside the agreement not yet registered as a purchase."""
-    return (
-        Need.objects.filter(
-            region_id=region_id,
-            outside_agreement=True,
-            status=NeedStatus.APPROVED,
-            direct_purchase__isnull=True,
-        )
-        .select_related("unit", "level", "competence")
-        .order_by("starts_on", "pk")
-    )
+    return _eligible().filter(region_id=region_id).select_related("unit", "level", "competence")
+
+
+#: What :func:`year_figures` reads of a pending need.
+PENDING_FIELDS = (
+    "region",
+    "starts_on",
+    "ends_on",
+    "hours_per_week",
+    "outside_hourly_price_sek",
+    "estimated_cost_sek",
+)
+
+
+def eligible_needs_in_year(year: int) -> QuerySet[Need]:
+    """Every region's eligible needs starting in ``year`` (the national overview), with only the
+    fields the figures read."""
+    return _eligible().filter(starts_on__year=year).only(*PENDING_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -199,13 +213,20 @@ def threshold_on(year: int) -> datetime.date:
     return min(datetime.date(year, 12, 31), max(datetime.date(year, 1, 1), today))
 
 
-def purchase_year(
-    region_id: int, year: int, purchases: Iterable[DirectPurchase] | None = None
+def year_threshold(year: int) -> Decimal | None:
+    """The direct-award threshold that applies to ``year`` (``None``: none). Two queries, the same
+    for every region: a page asks once."""
+    threshold = AgreementParameter.value_in_force(
+        ParameterKey.DIRECT_AWARD_THRESHOLD_SEK, threshold_on(year), Decimal(0)
+    )
+    return threshold or None
+
+
+def year_figures(
+    year: int, purchases: Iterable[DirectPurchase], pending: Iterable[Need], threshold: Decimal | None
 ) -> PurchaseYear:
-    """The running total of a region-year: registered purchases (with and without dispensation)
-    plus approved dispensations not yet registered (their value as the workflow computes it)."""
-    if purchases is None:
-        purchases = DirectPurchase.objects.filter(region_id=region_id, starts_on__year=year)
+    """A region-year's figures from its registered purchases and its pending needs (approved
+    dispensations not yet registered, valued as the workflow values them). No query."""
     with_dispensation = without = premium = Decimal(0)
     count = 0
     for purchase in purchases:
@@ -215,19 +236,27 @@ def purchase_year(
         else:
             without += purchase.total_sek
         premium += purchase.premium_sek or Decimal(0)
-    pending = Decimal(0)
-    for need in eligible_needs(region_id).filter(starts_on__year=year):
-        pending += off_agreement_value(need)
-        premium += off_agreement_figures(need).premium_sek or Decimal(0)
-    threshold = AgreementParameter.value_in_force(
-        ParameterKey.DIRECT_AWARD_THRESHOLD_SEK, threshold_on(year), Decimal(0)
-    )
+    pending_sek = Decimal(0)
+    for need in pending:
+        pending_sek += off_agreement_value(need)
+        premium += off_agreement_premium(need) or Decimal(0)
     return PurchaseYear(
         year=year,
         with_dispensation_sek=with_dispensation,
         without_dispensation_sek=without,
-        pending_sek=pending,
+        pending_sek=pending_sek,
         premium_sek=premium,
-        threshold_sek=threshold or None,
+        threshold_sek=threshold,
         count=count,
     )
+
+
+def purchase_year(
+    region_id: int, year: int, purchases: Iterable[DirectPurchase] | None = None
+) -> PurchaseYear:
+    """The running total of a region-year: registered purchases (with and without dispensation)
+    plus approved dispensations not yet registered (their value as the workflow computes it)."""
+    if purchases is None:
+        purchases = DirectPurchase.objects.filter(region_id=region_id, starts_on__year=year)
+    pending = _eligible().filter(region_id=region_id, starts_on__year=year).only(*PENDING_FIELDS)
+    return year_figures(year, purchases, pending, year_threshold(year))

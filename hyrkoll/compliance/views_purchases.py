@@ -25,6 +25,7 @@ from hyrkoll.followup.exports import SEK
 from hyrkoll.governance import exports
 from hyrkoll.governance.exports import INT, Column, Table
 from hyrkoll.lib.listing import BooleanFilter, Listing, PeriodFilter, TextFilter
+from hyrkoll.ordering.models import Need
 from hyrkoll.organisation.models import Region
 
 
@@ -133,11 +134,26 @@ def purchase_list(request: HttpRequest) -> HttpResponse:
     if region is not None:
         purchases = purchases.filter(region=region)
     rows = list(purchases)
-    regions = [region] if region is not None else list(Region.objects.order_by("code"))
     by_region: dict[int, list[DirectPurchase]] = {}
     for purchase in rows:
         by_region.setdefault(purchase.region_id, []).append(purchase)
-    figures = [(r, services.purchase_year(r.pk, year, by_region.get(r.pk, []))) for r in regions]
+    all_regions = list(Region.objects.order_by("code")) if permissions.is_national(user) else []
+    # The pending needs in one query for every region shown (not one per region): a region's own
+    # are listed on the page too, of every year; the national overview needs only the year's.
+    pending: list[Need] = []
+    pending_by_region: dict[int, list[Need]] = {}
+    if region is not None:
+        pending = list(services.eligible_needs(region.pk))
+        pending_by_region[region.pk] = [need for need in pending if need.starts_on.year == year]
+    else:
+        for need in services.eligible_needs_in_year(year):
+            pending_by_region.setdefault(need.region_id, []).append(need)
+    threshold = services.year_threshold(year)  # the same for every region
+    regions = [region] if region is not None else all_regions
+    figures = [
+        (r, services.year_figures(year, by_region.get(r.pk, []), pending_by_region.get(r.pk, []), threshold))
+        for r in regions
+    ]
     if region is None:
         # The national overview lists the regions with something to show.
         figures = [(r, f) for r, f in figures if f.count or f.pending_sek]
@@ -174,14 +190,14 @@ def purchase_list(request: HttpRequest) -> HttpResponse:
     context = {
         "year": year,
         "region": region,
-        "regions": Region.objects.order_by("code") if permissions.is_national(user) else [],
+        "regions": all_regions,
         "figures": figures,
         "own": figures[0][1] if region is not None and figures else None,
         "tables": tables[:1],
         "purchases": rows,
         "listing": listing,
         "may_register": permissions.may_register_purchases(user),
-        "pending": list(services.eligible_needs(region.pk)) if region is not None else [],
+        "pending": pending,
     }
     return render(request, "compliance/purchase_list.html", context)
 

@@ -99,6 +99,28 @@ def test_running_total_against_the_threshold(cast: dict[str, Any], client_for: C
     assert "The direct-award threshold is crossed" in page and "No dispensation" in page
 
 
+def test_national_overview_has_each_regions_own_figures(
+    cast: dict[str, Any], client_for: Callable[..., Any]
+) -> None:
+    """The overview computes every region's figures at once: the same as the region's own."""
+    registered = approved_outside(cast, price=3000)
+    services.register_purchase(
+        cast["call_off_unit"], need=registered, supplier_name="A", supplier_org_no=ORG_NO,
+        hourly_price_sek=Decimal(3000), starts_on=registered.starts_on, ends_on=registered.ends_on,
+        hours_per_week=Decimal(40),
+    )  # fmt: skip
+    approved_outside(cast, price=3500, days=7)
+    year = registered.starts_on.year
+    response = client_for(cast["coordinator"]).get(reverse("compliance:purchases"), {"year": year})
+    figures = dict(response.context["figures"])
+    assert figures == {cast["region_a"]: services.purchase_year(cast["region_a"].pk, year)}
+    own = client_for(cast["call_off_unit"]).get(reverse("compliance:purchases"), {"year": year})
+    assert own.context["own"] == figures[cast["region_a"]]
+    assert [need.pk for need in own.context["pending"]] == [
+        need.pk for need in services.eligible_needs(cast["region_a"].pk)
+    ]
+
+
 def test_orderer_registers_for_own_unit_only(cast: dict[str, Any], client_for: Callable[..., Any]) -> None:
     response = client_for(cast["orderer_a"]).post(
         reverse("compliance:purchase_create"), without_dispensation(cast)

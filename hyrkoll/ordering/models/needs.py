@@ -147,6 +147,19 @@ class Need(models.Model):
             models.Index(fields=["-created_at", "-id"], name="need_newest"),
             # The dispensation register: the few dispensations among a million needs.
             models.Index(fields=["region"], condition=Q(is_dispensation=True), name="need_dispensations"),
+            # The direct purchases' pending dispensations (approved outside the agreement, perhaps not yet
+            # registered): a region's, by start (its register page and form), and every region's in a
+            # year (the national overview) – the few such needs among a million.
+            models.Index(
+                fields=["region", "starts_on"],
+                condition=Q(outside_agreement=True, status=NeedStatus.APPROVED),
+                name="need_pending_purchase",
+            ),
+            models.Index(
+                fields=["starts_on"],
+                condition=Q(outside_agreement=True, status=NeedStatus.APPROVED),
+                name="need_pending_purchase_year",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -51,6 +51,7 @@ from hyrkoll.ordering.workflow.off_agreement import (
     OffAgreementFigures,
     approved_off_agreement_total,
     off_agreement_figures,
+    off_agreement_premium,
     off_agreement_value,
 )
 from hyrkoll.ordering.workflow.offers import rank_key, ranked_offers, submit_offer
@@ -80,6 +81,7 @@ __all__ = [
     "notify_decision_requested",
     "notify_orderer_awarded",
     "off_agreement_figures",
+    "off_agreement_premium",
     "off_agreement_value",
     "price_need",
     "publish",

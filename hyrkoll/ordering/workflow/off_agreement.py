@@ -43,11 +43,19 @@ def off_agreement_value(need: Need) -> Decimal:
     )
 
 
+def off_agreement_premium(need: Need) -> Decimal | None:
+    """The purchase's premium over its estimated cost at the agreement price (``None``: no estimate).
+    No query, unlike :func:`off_agreement_figures`: the registers add it up over many needs."""
+    if need.estimated_cost_sek is None:
+        return None
+    return off_agreement_value(need) - need.estimated_cost_sek
+
+
 def off_agreement_figures(need: Need) -> OffAgreementFigures:
     """The purchase's value, its premium over the agreement price, and the region's running total
     of approved direct purchases this year against the direct-award threshold."""
     value = off_agreement_value(need)
-    premium = value - need.estimated_cost_sek if need.estimated_cost_sek is not None else None
+    premium = off_agreement_premium(need)
     total = approved_off_agreement_total(need.region_id, need.starts_on.year, exclude_pk=need.pk)
     threshold = _parameter(ParameterKey.DIRECT_AWARD_THRESHOLD_SEK, need.starts_on, Decimal(0)) or None
     return OffAgreementFigures(
