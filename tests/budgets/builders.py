@@ -526,10 +526,12 @@ def suspensions(scene: Scene, count: int) -> None:
 
 
 def direct_purchases(scene: Scene, count: int) -> None:
+    """Direct purchases of region A starting this year (the register shows the current year)."""
     from decimal import Decimal
 
     from hyrkoll.compliance.models import DirectPurchase
 
+    year = timezone.localdate().year
     DirectPurchase.objects.bulk_create(
         DirectPurchase(
             region=scene["region_a"],
@@ -538,8 +540,8 @@ def direct_purchases(scene: Scene, count: int) -> None:
             supplier_name=f"Direkt {n} AB",
             supplier_org_no="556000-0000",
             hourly_price_sek=Decimal(1500),
-            starts_on=datetime.date(2026, 1, 1),
-            ends_on=datetime.date(2026, 2, 1),
+            starts_on=datetime.date(year, 1, 1),
+            ends_on=datetime.date(year, 2, 1),
             hours_per_week=Decimal(40),
             total_sek=Decimal(240000),
             explanation="Akut behov, inget avtalsleverantörssvar",
@@ -547,3 +549,31 @@ def direct_purchases(scene: Scene, count: int) -> None:
         )
         for n in _n(count)
     )
+
+
+def pending_dispensations(scene: Scene, count: int) -> None:
+    """Approved needs of region A outside the agreement, starting this year, not yet registered as
+    direct purchases: the register lists them and counts them in the year's figures, the form
+    offers them."""
+    from decimal import Decimal
+
+    from hyrkoll.ordering.models import NeedStatus
+
+    year = timezone.localdate().year
+    needs = draft_needs(scene, count)
+    Need.objects.filter(pk__in=[each.pk for each in needs]).update(
+        outside_agreement=True,
+        status=NeedStatus.APPROVED,
+        outside_supplier_name="Direktläkarna i Väst AB",
+        outside_hourly_price_sek=Decimal(3000),
+        estimated_cost_sek=Decimal(100000),
+        starts_on=datetime.date(year, 1, 5),
+        ends_on=datetime.date(year, 2, 5),
+    )
+
+
+def purchases_and_pending(scene: Scene, count: int) -> None:
+    """The direct-purchase register's rows: purchases (the table) and pending dispensations (the
+    list above it and the year's figures)."""
+    direct_purchases(scene, count)
+    pending_dispensations(scene, count)

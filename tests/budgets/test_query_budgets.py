@@ -58,10 +58,13 @@ class Budget:
     # are what it must not grow with); an API list's rows are its ``results``.
     row_marker: str | None = "<tr"
     marks: tuple[Any, ...] = field(default=())
+    # Tells apart a second row of the same URL, for a persona whose page does more (the national
+    # overview of every region beside a region's own page).
+    label: str = ""
 
     @property
     def id(self) -> str:
-        return self.url_name
+        return f"{self.url_name}[{self.label}]" if self.label else self.url_name
 
 
 def _rows(builder: Callable[[Scene, int], Any]) -> Callable[[Scene, int], tuple[Any, ...]]:
@@ -329,7 +332,7 @@ BUDGETS: list[Budget] = [
         "compliance:purchase_detail",
         "call_off_unit",
         purchase_with_history,
-        8,
+        6,
         detail=True,
         row_marker="<li",
     ),
@@ -356,7 +359,22 @@ BUDGETS: list[Budget] = [
     Budget("governance:procurements", "coordinator", _rows(builders.procurements), 7),
     Budget("compliance:deviations", "call_off_unit", _rows(builders.supplier_deviations), 14),
     Budget("compliance:suspensions", "coordinator", _rows(builders.suspensions), 6),
-    Budget("compliance:purchases", "call_off_unit", _rows(builders.direct_purchases), 11),
+    Budget("compliance:purchases", "call_off_unit", _rows(builders.purchases_and_pending), 8),
+    Budget(
+        "compliance:purchases",
+        "coordinator",
+        _rows(builders.purchases_and_pending),
+        8,
+        label="national",
+    ),
+    # the form offers the region's pending dispensations
+    Budget(
+        "compliance:purchase_create",
+        "call_off_unit",
+        _rows(builders.pending_dispensations),
+        7,
+        row_marker="<option",
+    ),
     # API lists (every viewset of the router; 100 a page)
     Budget("api-region-list", "coordinator", _rows(builders.regions), 6),
     Budget("api-zone-list", "coordinator", _rows(builders.municipalities), 6, query="?region=ZZ"),
@@ -491,6 +509,7 @@ DETAIL_PAGES = {
     "governance:plan_detail",  # measures and sub-goals
     "agreement:supplier_detail",  # admissions and history
     "rules:detail",  # versions
+    "compliance:purchase_detail",  # history
 }
 
 
@@ -499,4 +518,4 @@ def test_every_list_has_a_budget() -> None:
     assert not list_pages() - budgeted, "list pages without a query budget"
     assert not DETAIL_PAGES - budgeted, "detail pages without a query budget"
     assert not api_lists() - budgeted, "API lists without a query budget"
-    assert len(budgeted) == len(BUDGETS), "one row per URL name"
+    assert len({row.id for row in BUDGETS}) == len(BUDGETS), "one row per URL name (and label)"
