@@ -107,6 +107,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer, with <select> written in Python instead of two template includes per option.
+FORM_RENDERER = "hyrkoll.core.form_renderer.FormRenderer"
+
 # --- Database: SQLite by default (demo, pilot), PostgreSQL by DATABASE_URL -------------------
 DATABASE_URL = envstr("DATABASE_URL", "")
 if DATABASE_URL:
