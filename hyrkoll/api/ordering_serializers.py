@@ -191,8 +191,12 @@ class CallOffSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("The agreement's hourly price for the need (price list, level and zone)."),
     )
-    my_offers = serializers.SerializerMethodField(
-        help_text=_("The caller's own offers on the call-off (empty for region users).")
+    # A nested field, not a method that builds a serializer per row: its fields are built once per list.
+    my_offers = MyOfferSerializer(
+        many=True,
+        read_only=True,
+        default=list,  # prefetched by the view (``to_attr``), scoped to the caller's supplier
+        help_text=_("The caller's own offers on the call-off (empty for region users)."),
     )
     offers_count = serializers.SerializerMethodField(
         help_text=_("Number of offers received; only for region users, null for suppliers.")
@@ -221,11 +225,6 @@ class CallOffSerializer(serializers.ModelSerializer):
             "my_offers",
             "offers_count",
         ]
-
-    @extend_schema_field(MyOfferSerializer(many=True))
-    def get_my_offers(self, obj: CallOff) -> list[dict[str, Any]]:
-        offers = getattr(obj, "my_offers", [])  # prefetched by the view, scoped to the caller's supplier
-        return MyOfferSerializer(offers, many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_offers_count(self, obj: CallOff) -> int | None:
