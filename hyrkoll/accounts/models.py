@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from hyrkoll.lib.scoping import ScopedQuerySet
@@ -137,11 +137,17 @@ class User(AbstractUser):
         if errors:
             raise ValidationError(errors)
 
+    def loaded_role_assignments(self) -> list[RoleAssignment]:
+        """The user's role assignments, loaded once per instance (one request): the menu and every
+        permission check of a page read them, which was a query each."""
+        prefetch_related_objects([self], "role_assignments")  # nothing to do once loaded
+        return list(self.role_assignments.all())
+
     def role_codes(self) -> set[str]:
         """The user's roles; cached on the instance for one request."""
         cached: set[str] | None = getattr(self, "_role_codes", None)
         if cached is None:
-            cached = set(self.role_assignments.values_list("role", flat=True))
+            cached = {assignment.role for assignment in self.loaded_role_assignments()}
             self._role_codes = cached
         return cached
 

@@ -16,7 +16,7 @@ def unit_chain_ids(unit: OrgUnit) -> set[int]:
 def _region_roles(user: Any, role: str, region_id: int) -> list[Any]:
     if not user.is_authenticated or user.scope != Scope.REGION or user.region_id != region_id:
         return []
-    return [assignment for assignment in user.role_assignments.all() if assignment.role == role]
+    return [assignment for assignment in user.loaded_role_assignments() if assignment.role == role]
 
 
 def can_order_for(user: Any, unit: OrgUnit) -> bool:
