@@ -71,3 +71,28 @@ def test_download_file_names_are_ascii_from_translated_words():
         "hyrkoll-kostnad-for-inhyrd-personal-vastra-gotaland-2025-06"
     )
     assert len(filename("x" * 300)) == 100
+
+
+@pytest.mark.parametrize("language", ["sv", "en", None])
+def test_grouping_is_django_number_format(language):
+    """The fast grouping writes what ``formats.number_format`` writes, in every language."""
+    from django.utils import formats
+
+    values = [
+        "0",
+        "1",
+        "-1",
+        "999",
+        "-1000",
+        "1234567.455",
+        "-98765432.1",
+        "0.005",
+        "1e20",
+        "123456789012345",
+    ]
+    with translation.override(language):  # None: translations off, the settings' formats
+        for text in values:
+            for decimals in (0, 1, 2, 3):
+                rounded = Decimal(text).quantize(Decimal(1).scaleb(-decimals))
+                expected = formats.number_format(rounded, decimals, use_l10n=True, force_grouping=True)
+                assert numbers._grouped(rounded, decimals) == expected, (text, decimals)
