@@ -260,15 +260,13 @@ class Listing:
             for key, fields in (sorts or {}).items()
         }
         self.filters = [each for each in filters if each is not None]
-        self.form = FilterForm(self.params if self._has_filter_params() else None)
+        fields: dict[str, forms.Field] = {}
         for each in self.filters:
-            self.form.fields.update(each.fields())
+            fields.update(each.fields())  # built once: a model filter's field is not cheap
+        self.form = FilterForm(self.params if any(self.params.get(name) for name in fields) else None)
+        self.form.fields.update(fields)
         self.sort_key, self.descending = self._parse_sort(self.params.get(SORT_PARAM, ""))
         self.rows = self._sorted(self._filtered(rows))
-
-    def _has_filter_params(self) -> bool:
-        names = {name for each in self.filters for name in each.fields()}
-        return any(self.params.get(name) for name in names)
 
     def _parse_sort(self, value: str) -> tuple[str, bool]:
         descending = value.startswith("-")
