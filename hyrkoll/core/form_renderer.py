@@ -1,9 +1,10 @@
-"""The form renderer: Django's, with ``<select>`` written in Python.
+"""The form renderer: Django's, with ``<select>`` and ``<input>`` written in Python.
 
 Django renders every ``<option>`` of a select through two template includes (the option and its
 attributes). A filter or form with a hundred competences or units cost milliseconds of CPU per
-page in those includes alone. :class:`FormRenderer` writes the same markup, byte for byte, in
-Python; any widget with its own templates still goes through the templates.
+page in those includes alone, and every text or date input two more. :class:`FormRenderer` writes
+the same markup, byte for byte, in Python; any widget with its own templates still goes through
+the templates.
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ from django.utils.timezone import template_localtime
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+# Django's widget templates that are nothing but ``{% include "django/forms/widgets/input.html" %}``.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input", "checkbox", "color", "date", "datetime", "email", "file", "hidden", "number",
+        "password", "search", "tel", "text", "time", "url",
+    )
+)  # fmt: skip
 
 
 def _text(value: Any) -> str:
@@ -62,12 +71,23 @@ def render_select(widget: Mapping[str, Any]) -> SafeString | None:
     return mark_safe("".join(out))
 
 
+def render_input(widget: Mapping[str, Any]) -> SafeString:
+    """The ``input.html`` markup of a widget context."""
+    value = widget["value"]
+    shown = f' value="{_formatted(value)}"' if value is not None else ""
+    return mark_safe(
+        f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+    )
+
+
 class FormRenderer(DjangoTemplates):
-    """Django's default renderer, but a plain ``<select>`` is written by :func:`render_select`."""
+    """Django's default renderer, but a plain ``<select>`` or ``<input>`` is written in Python."""
 
     def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
         if template_name == SELECT_TEMPLATE:
             html = render_select(context["widget"])
             if html is not None:
                 return html
+        elif template_name in INPUT_TEMPLATES:
+            return render_input(context["widget"])
         return super().render(template_name, context, request=request)
