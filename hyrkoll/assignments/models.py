@@ -108,6 +108,8 @@ class Assignment(models.Model):
             models.Index(fields=["region", "-starts_on", "id"], name="assignment_region_latest"),
             models.Index(fields=["supplier", "-starts_on", "id"], name="assignment_supplier_latest"),
             models.Index(fields=["-starts_on", "id"], name="assignment_latest"),
+            # A region's assignments still running at a date: the preliminary figures' time.
+            models.Index(fields=["region", "ends_on"], name="assignment_region_ends"),
         ]
 
     def __str__(self) -> str:

@@ -102,6 +102,10 @@ def preliminary_months(region_id: int, today: datetime.date) -> list[Preliminary
     for assignment_id, month, price, hours in (
         TimeReportDay.objects.filter(
             report__assignment__region_id=region_id,
+            # Implied by the dates (a report's week overlaps its assignment, whose end only moves
+            # later), but it lets the database start from the assignments still running in the
+            # window (``assignment_region_ends``) instead of every report of the region's history.
+            report__assignment__ends_on__gte=start - datetime.timedelta(days=6),
             report__status=TimeReportStatus.APPROVED,
             date__range=(start, end),
         )

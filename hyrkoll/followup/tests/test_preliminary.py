@@ -100,6 +100,20 @@ def test_preliminary_months_from_approved_invoices_and_time(history: dict[str, A
 
 
 @pytest.mark.django_db
+def test_hours_after_an_assignment_ended_before_the_months_still_count(history: dict[str, Any]) -> None:
+    """A week's report may hold hours after the assignment's last day (flagged, not refused): they
+    count in their month although the assignment ended before the preliminary months began."""
+    assignment = history["assignment"]
+    TimeReport.objects.filter(assignment=assignment).delete()
+    Invoice.objects.filter(number__in=["SEP-1", "SEP-2"]).delete()
+    Assignment.objects.filter(pk=assignment.pk).update(ends_on=datetime.date(2026, 8, 31))
+    week = {datetime.date(2026, 8, 31): 8, datetime.date(2026, 9, 6): 5}  # Monday, and the Sunday after
+    _report(assignment, datetime.date(2026, 8, 31), week, TimeReportStatus.APPROVED)
+    months = preliminary.preliminary_months(history["region_a"].pk, TODAY)
+    assert [(m.month, m.time_sek) for m in months] == [(SEPTEMBER, Decimal(5_000)), (OCTOBER, Decimal(0))]
+
+
+@pytest.mark.django_db
 def test_a_received_invoice_replaces_the_time_and_the_ledger_replaces_both(history: dict[str, Any]) -> None:
     region = history["region_a"]
     _invoice(
