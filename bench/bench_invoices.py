@@ -1,7 +1,7 @@
 """Invoice control: import and check an invoice file of 10,000 lines (demo data, SQLite).
 
-The file covers every active assignment of region 14 with approved time (8 h) for every weekday of
-its period, split over as many lines per day as it takes to reach 10,000 (distinct quantities), with a few wrong prices, unknown assignments and days outside the
+The file covers every active assignment of region 14 with approved time (8 h) for every day of
+its period (weekends too: 10,000 distinct quantities within 8 h a day need 250 days), split over as many lines per day as it takes to reach 10,000 (distinct quantities), with a few wrong prices, unknown assignments and days outside the
 period mixed in. Figures: the whole import (read, validate, match, recompute, store), its parts, the
 number of queries, peak memory, and – as the floor – how long Python's csv module alone takes to
 read the same bytes. Then the same file again (recognised by its hash) and the same invoices in a
@@ -49,7 +49,7 @@ HEADER = [
 
 
 def _approve_all_weekdays(assignments: list[Assignment]) -> list[tuple[Assignment, datetime.date]]:
-    """Approved time (8 h) for every weekday of each assignment; the (assignment, day) pairs."""
+    """Approved time (8 h) for every day of each assignment; the (assignment, day) pairs."""
     pairs = []
     reports, days = [], []
     for assignment in assignments:
@@ -57,7 +57,7 @@ def _approve_all_weekdays(assignments: list[Assignment]) -> list[tuple[Assignmen
         while monday <= assignment.ends_on:
             report = TimeReport(assignment=assignment, week=monday, status=TimeReportStatus.APPROVED)
             reports.append(report)
-            for offset in range(5):
+            for offset in range(7):
                 day = monday + datetime.timedelta(days=offset)
                 if assignment.starts_on <= day <= assignment.ends_on:
                     days.append((report, day))
@@ -75,6 +75,8 @@ def _approve_all_weekdays(assignments: list[Assignment]) -> list[tuple[Assignmen
 
 def _file(pairs: list[tuple[Assignment, datetime.date]]) -> bytes:
     per_day = -(-LINES // len(pairs))  # lines per worked day (shifts), rounded up
+    if per_day > 39:  # 0.01 h apart, the quantities of more lines would not fit in 8 h
+        raise SystemExit(f"bench_invoices: {len(pairs)} worked days are too few for {LINES:,} lines")
     # Distinct quantities (identical lines would be rejected as duplicates) that add up to at most 8 h.
     step = Decimal("0.01")
     base = ((Decimal(8) / per_day) - step * per_day / 2).quantize(step)
