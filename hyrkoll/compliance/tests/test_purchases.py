@@ -64,8 +64,8 @@ def test_register_with_dispensation_computes_total_and_premium(cast: dict[str, A
         )  # fmt: skip
 
 
-def test_running_total_against_the_threshold(cast: dict[str, Any], client_for: Callable[..., Any]) -> None:
-    # 480 000 registered + 140 000 approved and not registered = 620 000 of 700 000: a warning.
+def registered_and_pending(cast: dict[str, Any]) -> Any:
+    """A registered purchase (480 000 kr) and an approved one not yet registered (140 000 kr); the first."""
     registered = approved_outside(cast, price=3000)
     services.register_purchase(
         cast["call_off_unit"], need=registered, supplier_name="A", supplier_org_no=ORG_NO,
@@ -73,6 +73,12 @@ def test_running_total_against_the_threshold(cast: dict[str, Any], client_for: C
         hours_per_week=Decimal(40),
     )  # fmt: skip
     approved_outside(cast, price=3500, days=7)
+    return registered
+
+
+def test_running_total_against_the_threshold(cast: dict[str, Any], client_for: Callable[..., Any]) -> None:
+    # 480 000 registered + 140 000 approved and not registered = 620 000 of 700 000: a warning.
+    registered = registered_and_pending(cast)
     figures = services.purchase_year(cast["region_a"].pk, registered.starts_on.year)
     assert figures.registered_sek == Decimal("480000.00")
     assert figures.pending_sek == Decimal("140000.00")
@@ -103,13 +109,7 @@ def test_national_overview_has_each_regions_own_figures(
     cast: dict[str, Any], client_for: Callable[..., Any]
 ) -> None:
     """The overview computes every region's figures at once: the same as the region's own."""
-    registered = approved_outside(cast, price=3000)
-    services.register_purchase(
-        cast["call_off_unit"], need=registered, supplier_name="A", supplier_org_no=ORG_NO,
-        hourly_price_sek=Decimal(3000), starts_on=registered.starts_on, ends_on=registered.ends_on,
-        hours_per_week=Decimal(40),
-    )  # fmt: skip
-    approved_outside(cast, price=3500, days=7)
+    registered = registered_and_pending(cast)
     year = registered.starts_on.year
     response = client_for(cast["coordinator"]).get(reverse("compliance:purchases"), {"year": year})
     figures = dict(response.context["figures"])
