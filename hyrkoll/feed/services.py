@@ -8,6 +8,7 @@ rolls back leaves no event). It gets its feed position only after commit
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from hyrkoll.feed.models import FeedEvent, FeedKind
 
-__all__ = ["FeedKind", "record"]
+__all__ = ["FeedKind", "record", "record_to_suppliers"]
 
 # The objects an event may point at: model label → (object type in the feed, API detail route).
 OBJECT_TYPES: dict[str, tuple[str, str]] = {
@@ -42,19 +43,44 @@ def record(
     Must run inside the step's ``transaction.atomic()``; ``data`` is a small JSON object
     (references, amounts, reasons) for the receiving system.
     """
+    _check(region_id, supplier_id)
+    return FeedEvent.objects.create(**_fields(kind, obj, region_id, supplier_id, decision_level, data))
+
+
+def record_to_suppliers(
+    kind: str, obj: models.Model, supplier_ids: Iterable[int], *, data: dict[str, Any] | None = None
+) -> list[FeedEvent]:
+    """:func:`record` once for each supplier, written in one statement (a call-off goes to some
+    fifty suppliers at once; one INSERT each was a quarter of the approval's queries)."""
+    _check(None, 0)
+    fields = _fields(kind, obj, None, None, None, data)
+    return FeedEvent.objects.bulk_create(FeedEvent(**{**fields, "supplier_id": pk}) for pk in supplier_ids)
+
+
+def _check(region_id: int | None, supplier_id: int | None) -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("feed.record() must run inside the workflow step's transaction.")
     if region_id is None and supplier_id is None:
         raise ValueError("A feed event is addressed to a region or a supplier.")
+
+
+def _fields(
+    kind: str,
+    obj: models.Model,
+    region_id: int | None,
+    supplier_id: int | None,
+    decision_level: int | None,
+    data: dict[str, Any] | None,
+) -> dict[str, Any]:
     object_type, route = OBJECT_TYPES[obj._meta.label_lower]
-    return FeedEvent.objects.create(
-        kind=FeedKind(kind),
-        region_id=region_id,
-        supplier_id=supplier_id,
-        decision_level=decision_level,
-        object_type=object_type,
-        object_id=obj.pk,
-        object_url=reverse(route, args=[obj.pk]),
-        data=data or {},
-        occurred_at=timezone.now(),
-    )
+    return {
+        "kind": FeedKind(kind),
+        "region_id": region_id,
+        "supplier_id": supplier_id,
+        "decision_level": decision_level,
+        "object_type": object_type,
+        "object_id": obj.pk,
+        "object_url": reverse(route, args=[obj.pk]),
+        "data": data or {},
+        "occurred_at": timezone.now(),
+    }

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import translation
 
 from hyrkoll.agreement.models import Supplier
-from hyrkoll.feed.services import FeedKind, record
+from hyrkoll.feed.services import FeedKind, record, record_to_suppliers
 from hyrkoll.ordering.models import CallOff, CallOffRecipient, Need, Offer, OfferStatus
 
 # How a call-off ended, in ``data.outcome`` of call_off.closed and offer.not_awarded.
@@ -41,8 +41,7 @@ def call_off_published(call_off: CallOff, suppliers: Iterable[Supplier]) -> None
         "ends_on": need.ends_on.isoformat(),
         "hours_per_week": f"{Decimal(need.hours_per_week):.1f}",
     }
-    for supplier in suppliers:
-        record(FeedKind.CALL_OFF_PUBLISHED, call_off, supplier_id=supplier.pk, data=data)
+    record_to_suppliers(FeedKind.CALL_OFF_PUBLISHED, call_off, [s.pk for s in suppliers], data=data)
 
 
 def call_off_ended(call_off: CallOff, outcome: str) -> None:
@@ -62,13 +61,12 @@ def call_off_ended(call_off: CallOff, outcome: str) -> None:
         else:
             record(FeedKind.OFFER_NOT_AWARDED, offer, supplier_id=offer.supplier_id, data=data)
     recipients = CallOffRecipient.objects.filter(call_off=call_off).exclude(supplier_id__in=winners)
-    for supplier_id in recipients.order_by("supplier_id").values_list("supplier_id", flat=True):
-        record(
-            FeedKind.CALL_OFF_CLOSED,
-            call_off,
-            supplier_id=supplier_id,
-            data={"reference": reference, "outcome": outcome},
-        )
+    record_to_suppliers(
+        FeedKind.CALL_OFF_CLOSED,
+        call_off,
+        recipients.order_by("supplier_id").values_list("supplier_id", flat=True),
+        data={"reference": reference, "outcome": outcome},
+    )
 
 
 def need_awaiting_decision(need: Need) -> None:

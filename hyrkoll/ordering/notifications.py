@@ -15,18 +15,23 @@ from django.db.models import Q
 
 from hyrkoll.accounts.models import Role, RoleAssignment, Scope, User
 from hyrkoll.outbox.models import MessageKind
-from hyrkoll.outbox.services import queue
+from hyrkoll.outbox.services import Mail, queue, queue_many
 
 
 def supplier_addresses(supplier: Any, *, company: bool = True) -> list[str]:
     """The supplier's own address (``company``) and its active users' addresses."""
-    addresses = [supplier.email] if company and getattr(supplier, "email", "") else []
-    addresses += list(
-        User.objects.filter(supplier=supplier, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    return sorted(set(addresses))
+    return addresses_of_suppliers([supplier], company=company)[supplier.pk]
+
+
+def addresses_of_suppliers(suppliers: list[Any], *, company: bool = True) -> dict[int, list[str]]:
+    """:func:`supplier_addresses` of each supplier, by its id, in one query."""
+    found: dict[int, set[str]] = {
+        s.pk: ({s.email} if company and getattr(s, "email", "") else set()) for s in suppliers
+    }
+    users = User.objects.filter(supplier__in=[s.pk for s in suppliers], is_active=True).exclude(email="")
+    for supplier_id, email in users.values_list("supplier_id", "email"):
+        found[supplier_id].add(email)
+    return {pk: sorted(addresses) for pk, addresses in found.items()}
 
 
 def _queue_to_suppliers(call_off_id: int, template: str, kind: str, suppliers: list[Any]) -> int:
@@ -35,20 +40,18 @@ def _queue_to_suppliers(call_off_id: int, template: str, kind: str, suppliers: l
     call_off = CallOff.objects.select_related("need__unit__municipality", "need__competence", "region").get(
         pk=call_off_id
     )
-    queued = 0
-    for supplier in suppliers:
-        context = {"call_off": call_off, "need": call_off.need, "supplier": supplier}
-        message = queue(
-            kind,
-            template,
-            context,
-            supplier_addresses(supplier),
+    addresses = addresses_of_suppliers(suppliers)
+    mails = (
+        Mail(
+            {"call_off": call_off, "need": call_off.need, "supplier": supplier},
+            addresses[supplier.pk],
             region=call_off.region,
             supplier=supplier,
             about=call_off,
         )
-        queued += message is not None
-    return queued
+        for supplier in suppliers
+    )
+    return len(queue_many(kind, template, mails))
 
 
 def notify_call_off_published(call_off_id: int) -> int:

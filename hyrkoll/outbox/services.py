@@ -30,6 +30,7 @@ import datetime
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -68,6 +69,18 @@ def backoff(attempts: int) -> datetime.timedelta:
 # --- queueing ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail to queue: the template's context, the addresses, and what the outbox page shows
+    beside it (``region``, ``supplier``, and ``about``: the object the e-mail is about)."""
+
+    context: Mapping[str, Any]
+    recipients: Iterable[str]
+    region: Any = None
+    supplier: Any = None
+    about: models.Model | None = None
+
+
 def queue(
     kind: str,
     template: str,
@@ -80,32 +93,42 @@ def queue(
 ) -> OutboxMessage | None:
     """Render ``emails/<template>-subject.txt``/``-body.txt`` and queue the e-mail to ``recipients``.
 
-    Call it inside the step's transaction. ``region``, ``supplier`` and ``about`` (the object the
-    e-mail is about) are shown on the outbox page. None when there is no address to send to.
+    Call it inside the step's transaction. None when there is no address to send to.
     """
-    addresses = sorted({address.strip() for address in recipients if address and address.strip()})
+    queued = queue_many(kind, template, [Mail(context, recipients, region, supplier, about)])
+    return queued[0] if queued else None
+
+
+def queue_many(kind: str, template: str, mails: Iterable[Mail]) -> list[OutboxMessage]:
+    """:func:`queue` for many e-mails of one kind, written in one statement (a call-off's e-mail
+    goes to some fifty suppliers at once); those without an address are left out."""
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [message for mail in mails if (message := _rendered(kind, template, mail)) is not None]
+    messages = OutboxMessage.objects.bulk_create(messages)
+    if send_inline_enabled():
+        for message in messages:
+            transaction.on_commit(partial(send_one, message.pk))
+    return messages
+
+
+def _rendered(kind: str, template: str, mail: Mail) -> OutboxMessage | None:
+    addresses = sorted({address.strip() for address in mail.recipients if address and address.strip()})
     if not addresses:
         return None
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"emails/{template}-subject.txt", dict(context)).split())
-        body = render_to_string(f"emails/{template}-body.txt", dict(context))
-        about_repr = str(about)[:200] if about is not None else ""
-    message = OutboxMessage.objects.create(
+    context, about = dict(mail.context), mail.about
+    subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
+    return OutboxMessage(
         kind=kind,
         subject=subject[:300],
-        body=body,
+        body=render_to_string(f"emails/{template}-body.txt", context),
         sender=settings.DEFAULT_FROM_EMAIL,
         recipients=addresses,
-        region=region,
-        supplier=supplier,
+        region=mail.region,
+        supplier=mail.supplier,
         object_type=ContentType.objects.get_for_model(about) if about is not None else None,
         object_id=about.pk if about is not None else None,
-        object_repr=about_repr,
+        object_repr=str(about)[:200] if about is not None else "",
     )
-    if send_inline_enabled():
-        pk = message.pk
-        transaction.on_commit(lambda: send_one(pk))
-    return message
 
 
 # --- sending -------------------------------------------------------------------------------------
