@@ -144,6 +144,7 @@ def gunicorn(env: dict[str, str], workers: int, logfile: Path) -> Iterator[str]:
     command = [
         str(BIN / "gunicorn"),
         "hyrkoll.wsgi",
+        "--preload",  # the app and its views imported once, before the workers are forked
         "--workers",
         str(workers),
         "--bind",
