@@ -11,6 +11,7 @@ dictionaries of ``report_data`` in ``data_tables``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
@@ -310,8 +312,25 @@ tfoot th, tfoot td {{ font-weight: bold; border-top: 1pt solid #1b1b1b; }}
 """
 
 
-def to_pdf(html: str) -> bytes:
-    """The print template's HTML as an A4 PDF (WeasyPrint; the charts are inline SVG)."""
-    from weasyprint import CSS, HTML
+PDF_CACHE_SECONDS = 24 * 60 * 60
 
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=print_css())])
+
+def to_pdf(html: str) -> bytes:
+    """The print template's HTML as an A4 PDF (WeasyPrint; the charts are inline SVG).
+
+    The PDF is a pure function of the HTML, the stylesheet and WeasyPrint's version, and laying it
+    out costs WeasyPrint 100–300 ms of CPU: it is kept in the shared cache under their hash, so a
+    report asked for again with the same figures (every controller of a region downloads the same
+    month's) is not laid out again. Different figures, words or dates give different HTML, so a
+    stale PDF cannot be served.
+    """
+    import weasyprint
+
+    css = print_css()
+    payload = "\0".join([weasyprint.__version__, css, html])
+    key = "hyrkoll:pdf:" + hashlib.sha256(payload.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=css)])
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf

@@ -11,15 +11,18 @@ from __future__ import annotations
 import io
 import time
 from typing import Any
+from unittest import mock
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from conftest import make_user
 from hyrkoll.accounts.models import Role, Scope
 from hyrkoll.followup.indicators import month
+from hyrkoll.followup.models import CostEntry, CostType
 from hyrkoll.followup.tests.test_dashboards import (
     NBSP,
     add_costs,
@@ -101,6 +104,28 @@ def test_pdf(coordinator: Client) -> None:
     assert response.content.startswith(b"%PDF")
     assert len(response.content) > 20_000  # text, four charts and four tables
     assert elapsed < 30
+
+
+def test_the_same_report_is_laid_out_once_and_new_figures_again(coordinator: Client) -> None:
+    """The PDF is kept in the shared cache under a hash of its HTML (``exports.to_pdf``): asked for
+    again it is served from there, while other figures or another half-year are laid out anew."""
+    import weasyprint
+
+    cache.clear()
+    url = reverse("followup:report_pdf")
+    with mock.patch.object(weasyprint, "HTML", wraps=weasyprint.HTML) as layout:
+        first = coordinator.get(url, {"half": "2025-1"}).content
+        again = coordinator.get(url, {"half": "2025-1"}).content
+        assert layout.call_count == 1 and again == first
+        coordinator.get(url, {"half": "2024-2"})
+        assert layout.call_count == 2
+        entry = CostEntry.objects.filter(
+            region__code="14", cost_type=CostType.HIRED, period=month(2025, 3)
+        ).first()
+        entry.amount_sek += 50_000
+        entry.save()
+        changed = coordinator.get(url, {"half": "2025-1"}).content
+        assert layout.call_count == 3 and changed.startswith(b"%PDF") and changed != first
 
 
 def test_workbook_has_a_sheet_per_table(coordinator: Client) -> None:
