@@ -44,6 +44,27 @@ def test_needs_sort_by_period_both_ways(client: Client, flow: dict[str, Any]) ->
     assert client.get(url, {"sort": "nonsense"}).status_code == 200
 
 
+def test_a_chosen_sort_pages_through_every_need_once_in_order(
+    client: Client, flow: dict[str, Any], monkeypatch: Any
+) -> None:
+    """A chosen sort reads the page's ids first and then their rows (``paginate(ids_first=True)``):
+    the pages still follow the sort, each need on exactly one page, with its joined rows."""
+    monkeypatch.setattr(common, "PAGE_SIZE", 2)
+    needs = drafts(flow, 5)
+    client.force_login(flow["call_off_unit"])
+    url = reverse("ordering:needs")
+    for sort, expected in (("-period", list(reversed(needs))), ("period", needs)):
+        shown = []
+        for number in (1, 2, 3):
+            response = client.get(url, {"sort": sort, "page": number})
+            rows = response.context["page"].object_list
+            joined = [Need._meta.get_field(name) for name in ("unit", "competence", "created_by")]
+            assert all(field.is_cached(row) for field in joined for row in rows)  # no query per row
+            assert flow["units_a"]["care_unit"].name in response.content.decode()
+            shown += [row.pk for row in rows]
+        assert shown == [need.pk for need in expected]
+
+
 def test_needs_filter_by_period_and_status(client: Client, flow: dict[str, Any]) -> None:
     needs = drafts(flow, 3)
     client.force_login(flow["call_off_unit"])

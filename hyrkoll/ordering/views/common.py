@@ -58,8 +58,18 @@ def form_error_messages(request: HttpRequest, form: BaseForm) -> None:
             messages.error(request, f"{label}: {error}" if label else str(error))
 
 
-def paginate(request: HttpRequest, rows: Any) -> tuple[Page, str]:
+def paginate(request: HttpRequest, rows: Any, *, ids_first: bool = False) -> tuple[Page, str]:
     """The requested page and the other query parameters – filters and sort – for the page and
-    download links (empty values left out)."""
+    download links (empty values left out).
+
+    ``ids_first``: the page's ids are read on their own, then their rows with everything they join
+    (a deferred join). PostgreSQL joins before it sorts, so a list sorted by a chosen column joined
+    the unit, competence and orderer of every row it sorted – at national scale an orderer's 46,202
+    needs, 118 ms – where the ids alone take 24 ms and the rows of one page 1 ms.
+    """
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if ids_first:
+        ids = list(page.object_list.values_list("pk", flat=True))
+        found = rows.order_by().in_bulk(ids)
+        page.object_list = [found[pk] for pk in ids if pk in found]
     return page, query_without_page(request.GET)

@@ -93,7 +93,9 @@ def need_list(request: HttpRequest) -> HttpResponse:
         queue_key = ""
         needs = needs_visible_to(user)
     listing = need_listing(request, needs.select_related("unit", "competence", "created_by", "call_off"))
-    page, query = paginate(request, listing.rows)
+    # The default order (newest first) reads the index and stops after one page; a chosen sort
+    # reads every row the user may see, so their joins wait for the page's ids.
+    page, query = paginate(request, listing.rows, ids_first=bool(listing.sort_key))
     context = {
         "page": page,
         "query": query,
