@@ -1,8 +1,8 @@
 """Contract fidelity (avtalstrohet): how much of a region's hired-staff cost went through the agreement.
 
 The source is the region's ledger per supplier (``followup.SupplierCostEntry``: region, month,
-supplier's organisation number, the region's unit code, profession, care area, amount). Every line
-is put in one class:
+supplier's organisation number, profession, care area and the amount per unit code of the region
+within them). Every line – a row's amount at one unit – is put in one class:
 
 ``THROUGH``
     The supplier (by organisation number) is admitted to the agreement (any sub-area) in that month
@@ -174,9 +174,14 @@ def compute(
         entries = entries.filter(profession=profession)
     if care_area:
         entries = entries.filter(care_area=care_area)
-    lines = list(
-        entries.order_by().values_list("region_id", "period", "supplier_org_no", "unit", "amount_sek")
-    )
+    # A line per unit of each row (the row's amount is the sum of its units').
+    lines = [
+        (region_id, period, org_no, unit_code, Decimal(amount))
+        for region_id, period, org_no, units in entries.order_by().values_list(
+            "region_id", "period", "supplier_org_no", "units"
+        )
+        for unit_code, amount in units.items()
+    ]
     result = Fidelity(lines=len(lines))
     if not lines:
         return result

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -239,10 +239,16 @@ def _ledger(rng: random.Random, suspended: Supplier | None, summary: DemoSummary
         entries=len(lines), finished_at=timezone.now(),
         definition_note="Demo: inhyrd personal per leverantör och enhet",
     )  # fmt: skip
+    # Stored as the import stores them: one row per month, supplier, profession and care area, with
+    # the amount per unit within it.
+    per_unit: defaultdict[tuple, defaultdict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for month, org, unit, profession, area, amount in lines:
+        per_unit[month, org, profession, area][unit] += amount
     SupplierCostEntry.objects.bulk_create(
-        SupplierCostEntry(region=region, period=month, supplier_org_no=org, unit=unit, profession=profession,
-                          care_area=area, amount_sek=amount, cost_import=cost_import)
-        for month, org, unit, profession, area, amount in lines
+        SupplierCostEntry(region=region, period=month, supplier_org_no=org, profession=profession, care_area=area,
+                          amount_sek=sum(units.values(), Decimal(0)), units=SupplierCostEntry.units_of(units),
+                          cost_import=cost_import)
+        for (month, org, profession, area), units in per_unit.items()
     )  # fmt: skip
     record(None, AuditAction.IMPORT, cost_import, reason=f"Demo supplier ledger ({len(lines)} lines)")
     summary.counts["supplier ledger lines"] = len(lines)

@@ -8,6 +8,9 @@ monthly aggregates, however many ledger lines lie beneath.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -185,9 +188,14 @@ class CostEntry(models.Model):
 
 
 class SupplierCostEntry(models.Model):
-    """Hired-staff cost per supplier (organisation number) and unit, when the ledger says so.
+    """Hired-staff cost per supplier (organisation number), region, month, profession and care
+    area, with the amount per unit (the region's cost centre) the ledger booked it on.
 
-    Lets contract fidelity match the region's spending against assignments and invoices.
+    Lets contract fidelity match the region's spending against assignments and invoices. The unit
+    is not part of the row's key but a breakdown within it (``units``): only contract fidelity
+    reads it (each unit's amount is a ledger line to classify), the preliminary figures read the
+    total alone. One row per unit made 544,156 rows of the benchmark ledger (2.1 M lines), and
+    writing them was most of the import's time; this grain makes 132,080.
     """
 
     scope_region_path = "region"
@@ -196,9 +204,11 @@ class SupplierCostEntry(models.Model):
     # transaction (COPY), with ids it has just read or created, and PostgreSQL would check each row
     # against both tables at commit (4 of 8 seconds for the benchmark ledger). PROTECT still holds:
     # Django refuses to delete a region or an import that has rows here. No index of their own
-    # either (each costs the import about 0.3 s for the benchmark's 544,156 rows): the (region,
+    # either (each costs the import about 0.3 s for the benchmark's 544,156 rows then): the (region,
     # month) index below serves every look-up by region, and nothing looks rows up by their import
     # (an import's rows still in place are counted in CostEntry; imports are never deleted).
+    # The unit is a breakdown within the row (``units``), not part of its key: one row per unit made
+    # 544,156 rows of the benchmark ledger, and writing them took ~3.1 of the import's ~4.9 s.
     region = models.ForeignKey(
         "organisation.Region",
         on_delete=models.PROTECT,
@@ -209,10 +219,19 @@ class SupplierCostEntry(models.Model):
     )
     period = models.DateField(_("month"))
     supplier_org_no = models.CharField(_("supplier's organisation number"), max_length=11)
-    unit = models.CharField(_("unit"), max_length=30, blank=True)
     profession = models.CharField(_("profession"), max_length=10, choices=CostProfession.choices, blank=True)
     care_area = models.CharField(_("care area"), max_length=12, choices=CostCareArea.choices, blank=True)
-    amount_sek = models.DecimalField(_("amount (SEK)"), max_digits=16, decimal_places=2)
+    amount_sek = models.DecimalField(_("amount (SEK)"), max_digits=16, decimal_places=2)  # the units' sum
+    # Amounts as text with two decimals (as the amount is written), so that no float rounds them.
+    units = models.JSONField(
+        _("amount per unit"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Unit code → amount (SEK, two decimals, as text), e.g. {"K14P0001": "12500.50"}; the empty '
+            "code for lines without a unit."
+        ),
+    )
     cost_import = models.ForeignKey(
         "followup.CostImport",
         on_delete=models.PROTECT,
@@ -232,6 +251,17 @@ class SupplierCostEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.period:%Y-%m} {self.supplier_org_no} {self.amount_sek}"
+
+    @staticmethod
+    def units_of(amounts: Mapping[str, Decimal]) -> dict[str, str]:
+        """``units`` of amounts per unit code: by code, each amount with two decimals as text."""
+        return {
+            unit: format(amount or abs(amount), ".2f")  # abs: never "-0.00"
+            for unit, amount in sorted(amounts.items())
+        }
+
+    def unit_amounts(self) -> dict[str, Decimal]:
+        return {unit: Decimal(amount) for unit, amount in self.units.items()}
 
 
 class StaffingMetric(models.Model):

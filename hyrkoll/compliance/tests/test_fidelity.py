@@ -24,6 +24,7 @@ Region B: supplier A, 70 000 in April → without (no assignment in region B).
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -82,11 +83,18 @@ def ledger(cast: dict[str, Any]) -> dict[str, Any]:
         ("region_a", FEBRUARY, a, "A-3", 25_000, "doctor", "primary"),
         ("region_b", APRIL, a, "B-3", 70_000, "doctor", "primary"),
     ]
+    # Stored as the import stores them: the lines of one region, month, supplier, profession and
+    # care area in one row, with the amount per unit (the first three lines: one row of three units).
+    per_unit: dict[tuple, dict[str, Decimal]] = defaultdict(dict)
+    for region, period, org, unit_code, amount, profession, area in lines:
+        per_unit[region, period, org, profession, area][unit_code] = Decimal(amount)
     SupplierCostEntry.objects.bulk_create(
-        SupplierCostEntry(region=cast[region], period=period, supplier_org_no=org, unit=unit_code,
-                          amount_sek=Decimal(amount), profession=profession, care_area=area, cost_import=cost_import)
-        for region, period, org, unit_code, amount, profession, area in lines
+        SupplierCostEntry(region=cast[region], period=period, supplier_org_no=org, profession=profession,
+                          care_area=area, amount_sek=sum(units.values()), units=SupplierCostEntry.units_of(units),
+                          cost_import=cost_import)
+        for (region, period, org, profession, area), units in per_unit.items()
     )  # fmt: skip
+    assert SupplierCostEntry.objects.count() == len(lines) - 2
     return {"assignment": assignment, "need": need}
 
 
@@ -145,8 +153,8 @@ def test_a_handful_of_queries_whatever_the_ledger(
 ) -> None:
     cost_import = CostImport.objects.get()
     SupplierCostEntry.objects.bulk_create(
-        SupplierCostEntry(region=cast["region_a"], period=APRIL, supplier_org_no=f"55{i:04d}-0000", unit="A-3",
-                          amount_sek=Decimal(1), cost_import=cost_import)
+        SupplierCostEntry(region=cast["region_a"], period=APRIL, supplier_org_no=f"55{i:04d}-0000",
+                          units={"A-3": "1.00"}, amount_sek=Decimal(1), cost_import=cost_import)
         for i in range(2000)
     )  # fmt: skip
     with django_assert_max_num_queries(7):

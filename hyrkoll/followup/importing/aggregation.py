@@ -2,8 +2,10 @@
 
 Lines with the same key add up (region × month × code × profession × care area); a ledger has many
 lines per key. Cost lines of hired staff with a supplier's organisation number also add up per
-supplier and unit (contract fidelity matches them against the assignments). A percentage given
-twice for one key is an error: percentages cannot be added up.
+supplier and unit (contract fidelity matches them against the assignments); they are stored one
+row per supplier, region, month, profession and care area, with the amount per unit within it
+(``Parsed.supplier_entries``). A percentage given twice for one key is an error: percentages
+cannot be added up.
 """
 
 from __future__ import annotations
@@ -46,9 +48,20 @@ class Parsed:
     # The columnar reader keeps the supplier sums in DuckDB instead (``columnar.SupplierRows``).
     supplier_rows: Any = None
 
+    def supplier_entries(self) -> dict[tuple[str, datetime.date, str, str, str], dict[str, Decimal]]:
+        """The supplier sums by the stored grain: (region, month, org no, profession, care area) →
+        unit → hired cost (one ``SupplierCostEntry`` each)."""
+        entries: defaultdict[tuple, dict[str, Decimal]] = defaultdict(dict)
+        for (region, month, org, unit, profession, area), total in self.supplier_sums.items():
+            entries[region, month, org, profession, area][unit] = total
+        return dict(entries)
+
     @property
     def supplier_count(self) -> int:
-        return len(self.supplier_sums) if self.supplier_rows is None else self.supplier_rows.count
+        """How many ``SupplierCostEntry`` rows the file gives."""
+        if self.supplier_rows is not None:
+            return self.supplier_rows.count
+        return len({(key[0], key[1], key[2], key[4], key[5]) for key in self.supplier_sums})
 
     def close(self) -> None:
         """Let go of what the columnar reader kept open."""
@@ -171,22 +184,30 @@ def key_label(key: tuple) -> str:
     return " ".join(parts)
 
 
+def _too_large(parsed: Parsed, value_name: str, key: tuple, total: Decimal) -> None:
+    parsed.errors.add(
+        None,
+        value_name,
+        total,
+        _("the lines for %(key)s add up to more than the largest amount that can be stored.")
+        % {"key": key_label(key)},
+    )
+
+
 def check_sums(kind: FileKind, parsed: Parsed, value_name: str) -> None:
     """Round each sum to öre; the sum of hired or own cost (or FTE) per key must not be negative,
-    and no sum may be too large to store."""
+    and no sum may be too large to store (nor a supplier's row, the sum of its units)."""
     limit = kind.limit
     for sums in (parsed.sums, parsed.supplier_sums):
         for key, total in sums.items():
             rounded = total.quantize(CENT, ROUND_HALF_UP)
             sums[key] = rounded
             if abs(rounded) >= limit:
-                parsed.errors.add(
-                    None,
-                    value_name,
-                    rounded,
-                    _("the lines for %(key)s add up to more than the largest amount that can be stored.")
-                    % {"key": key_label(key)},
-                )
+                _too_large(parsed, value_name, key, rounded)
+    for key, units in parsed.supplier_entries().items() if not parsed.errors else ():
+        total = sum(units.values(), ZERO)
+        if abs(total) >= limit:
+            _too_large(parsed, value_name, key, total)
     for key, total in parsed.sums.items():
         if total < 0 and not kind.may_be_negative(key[2]):
             parsed.errors.add(

@@ -17,11 +17,12 @@ reads a value differently:
 The lines are grouped once, by their raw key cells and (for lines with a supplier) supplier and
 unit – the finest grain needed – into a table of DuckDB's database, a file in the import's temp
 dir (compressed, so it takes little memory); the distinct values are validated in Python and
-mapped to codes in DuckDB. The sums per key are added up from the groups and come back to Python (a few tens of
-thousands). The supplier-grain sums (hundreds of thousands) are the groups themselves, mapped,
-when no two raw spellings map to one code (otherwise added up once more); they stay in DuckDB and
-are streamed to the database by ``storing`` (``supplier_rows.SupplierRows``): COPY on PostgreSQL,
-batched inserts elsewhere.
+mapped to codes in DuckDB. The sums per key are added up from the groups and come back to Python
+(a few tens of thousands). The groups with a supplier, mapped, are the amounts per unit (added up
+first when two raw spellings map to one code); they are added up once more by the stored grain,
+without the unit (a JSON breakdown within each row), stay in DuckDB and are streamed to the
+database by ``storing`` (``supplier_rows.SupplierRows``): COPY on PostgreSQL, batched inserts
+elsewhere.
 """
 
 from __future__ import annotations
@@ -207,28 +208,17 @@ def _sums(connection: Any, kind: FileKind, parsed: Parsed, lines_read: int) -> N
 def _supplier_rows(
     connection: Any, kind: FileKind, workdir: tempfile.TemporaryDirectory, distinct: bool
 ) -> SupplierRows:
-    """The hired cost per supplier grain. When every map keeps distinct raw values distinct (the
-    usual ledger), each group with a supplier is one such row: no second grouping, no table."""
+    """The hired cost per supplier, by the stored grain (``supplier_rows``). When every map keeps
+    distinct raw values distinct (the usual ledger), each group with a supplier is one unit of it."""
     select = f"""SELECT r.value AS region, p.value AS period, o.value AS org, g.k_unit AS unit,
                         pr.value AS profession, a.value AS area, g.amount AS amount
                  {MAPPED.format(groups="groups")} JOIN map_k_org o ON o.raw = g.k_org
                  WHERE c.value = '{CostType.HIRED}' AND g.k_org <> ''"""
-    source = select
-    if not distinct:  # two spellings of one key (01 and 1, hired and Inhyrd): add them up
-        connection.execute(
-            f"""CREATE TABLE supplier_sums AS
-                SELECT region, period, org, unit, profession, area, SUM(amount) AS amount
-                FROM ({select}) GROUP BY ALL"""
-        )
-        source = "SELECT * FROM supplier_sums"
-    counts = {}
-    for code, count, largest in connection.execute(
-        f"SELECT region, COUNT(*), MAX(ABS(amount)) FROM ({source}) GROUP BY region"
-    ).fetchall():
-        if largest >= kind.limit:
-            raise Declined
-        counts[code] = count
-    return SupplierRows(connection, workdir, source, counts)
+    # Two spellings of one key (01 and 1, hired and Inhyrd): a unit's groups are added up first.
+    rows = SupplierRows(connection, workdir, select, add_up=not distinct)
+    if rows.largest >= kind.limit:
+        raise Declined
+    return rows
 
 
 def _scan(data: bytes | Path) -> tuple[int, bool]:

@@ -4,6 +4,7 @@ transaction when asked, the rows inserted in bulk (COPY on PostgreSQL), one IMPO
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -110,8 +111,13 @@ def reject(record: CostImport, errors: list[dict[str, Any]], lines: int) -> Cost
 
 
 SUPPLIER_FIELDS = (
-    "region", "period", "supplier_org_no", "unit", "profession", "care_area", "amount_sek", "cost_import",
+    "region", "period", "supplier_org_no", "profession", "care_area", "amount_sek", "units", "cost_import",
 )  # fmt: skip
+
+
+def units_json(units: dict[str, Decimal]) -> str:
+    """``SupplierCostEntry.units`` as JSON text, written as DuckDB's ``to_json`` writes it."""
+    return json.dumps(SupplierCostEntry.units_of(units), separators=(",", ":"), ensure_ascii=False)
 
 
 def _copy_supplier_rows(rows: Any, pk: int, region_ids: dict[str, int], connection: Any) -> None:
@@ -162,10 +168,13 @@ def insert_entries(kind: FileKind, record: CostImport, parsed: Parsed, region_id
             SupplierCostEntry,
             SUPPLIER_FIELDS,
             (
-                (region_ids[code], month_value[month], org, unit, profession, area, amount(total, 16, 2), pk)
-                for (code, month, org, unit, profession, area), total in parsed.supplier_sums.items()
+                (
+                    region_ids[code], month_value[month], org, profession, area,
+                    amount(sum(units.values(), Decimal(0)), 16, 2), units_json(units), pk,
+                )
+                for (code, month, org, profession, area), units in parsed.supplier_entries().items()
             ),
-        )
+        )  # fmt: skip
     else:
         insert_rows(
             StaffingMetric,

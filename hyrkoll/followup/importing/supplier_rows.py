@@ -1,11 +1,15 @@
 """The columnar reader's supplier-grain sums, kept in DuckDB until they are stored.
 
-A ledger has hundreds of thousands of them (the benchmark ledger: 544,156), so they never become
-Python objects on PostgreSQL: DuckDB writes them as CSV, in a few parts by region, in a thread of
-its own, while the part before is sent with ``COPY FROM STDIN`` (PostgreSQL's server parses one
-part while DuckDB writes the next). Elsewhere (SQLite) they are fetched in batches of tuples, in
-a thread of their own, while the batch before is inserted with ``executemany``. Each part is
-sorted on its own, so DuckDB never holds all the rows sorted at once.
+The amounts per unit of a supplier (the groups of the file) are added up once more by the stored
+grain of ``SupplierCostEntry`` – region × month × supplier × profession × care area – into a table
+of DuckDB's database, with the amount per unit as JSON (``units``) made there. A ledger has tens of
+thousands of these rows or more (the benchmark ledger: 132,080, from 544,156 amounts per unit), so
+they never become Python objects on PostgreSQL: DuckDB writes them as CSV (the JSON quoted), in a
+few parts by region, in a thread of its own, while the part before is sent with ``COPY FROM
+STDIN`` (PostgreSQL's server parses one part while DuckDB writes the next). Elsewhere (SQLite)
+they are fetched in batches of tuples, in a thread of their own, while the batch before is
+inserted with ``executemany``. Each part is sorted on its own, so DuckDB never holds all the rows
+sorted at once.
 """
 
 from __future__ import annotations
@@ -57,18 +61,41 @@ def in_thread(items: Iterator[T]) -> Iterator[T]:
         worker.join()
 
 
+# The amounts per unit as a JSON object, by unit code, each amount as DuckDB writes a DECIMAL(_, 2)
+# as text (two decimals, as Django writes it: ``SupplierCostEntry.units_of``), the total their sum.
+GROUPED = """CREATE TABLE supplier_sums AS
+    SELECT region, period, org, profession, area, SUM(amount) AS amount,
+           CAST(to_json(map(list(unit ORDER BY unit), list(CAST(amount AS VARCHAR) ORDER BY unit)))
+                AS VARCHAR) AS units,
+           MAX(ABS(amount)) AS largest_unit
+    FROM ({per_unit}) GROUP BY region, period, org, profession, area"""
+
+
 class SupplierRows:
-    """(region code, month, org no, unit, profession, care area, amount) rows selected by
-    ``source`` (a DuckDB query with those column names); ``counts``: how many per region code."""
+    """The rows of table ``supplier_sums``: (region code, month, org no, profession, care area,
+    amount, units); ``counts``: how many per region code; ``largest``: the largest amount of a row
+    or of a unit within one, without its sign."""
 
     def __init__(
-        self, connection: Any, workdir: tempfile.TemporaryDirectory, source: str, counts: dict[str, int]
+        self, connection: Any, workdir: tempfile.TemporaryDirectory, per_unit: str, add_up: bool
     ) -> None:
+        """``per_unit``: a DuckDB query of (region, period, org, unit, profession, area, amount),
+        one row per unit of a stored row unless ``add_up`` (then they are added up first)."""
+        if add_up:
+            per_unit = f"""SELECT region, period, org, unit, profession, area, SUM(amount) AS amount
+                           FROM ({per_unit}) GROUP BY ALL"""
+        connection.execute(GROUPED.format(per_unit=per_unit))
         self._connection = connection
         self._workdir = workdir
-        self._source = source
-        self.counts = counts
-        self.count = sum(counts.values())
+        self.counts: dict[str, int] = {}
+        self.largest = 0
+        for code, count, largest in connection.execute(
+            """SELECT region, COUNT(*), GREATEST(MAX(ABS(amount)), MAX(largest_unit))
+               FROM supplier_sums GROUP BY region"""
+        ).fetchall():
+            self.counts[code] = count
+            self.largest = max(self.largest, largest)
+        self.count = sum(self.counts.values())
 
     def _with_ids(self, region_ids: dict[str, int]) -> None:
         connection = self._connection
@@ -92,9 +119,9 @@ class SupplierRows:
         """The stored row as text, the way Django writes it: the month as ISO date, the amount with
         two decimals (DECIMAL as text, as django.db.backends.utils.format_number writes it); in the
         order of the table's index (region, month), which makes the inserts cheaper."""
-        return f"""SELECT r.id, CAST(s.period AS VARCHAR), s.org, s.unit, s.profession, s.area,
-                          CAST(s.amount AS VARCHAR), {int(import_id)}
-                   FROM ({self._source}) s JOIN region_ids r ON r.code = s.region {where}
+        return f"""SELECT r.id, CAST(s.period AS VARCHAR), s.org, s.profession, s.area,
+                          CAST(s.amount AS VARCHAR), s.units, {int(import_id)}
+                   FROM supplier_sums s JOIN region_ids r ON r.code = s.region {where}
                    ORDER BY r.id, s.period"""
 
     def batches(self, region_ids: dict[str, int], import_id: int) -> Iterator[list[tuple[Any, ...]]]:

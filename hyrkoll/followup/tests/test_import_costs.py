@@ -165,16 +165,17 @@ def test_a_canonical_csv_is_imported_and_recorded(world: dict[str, Any], tmp_pat
     }
     assert set(CostEntry.objects.values_list("cost_import", flat=True)) == {result.pk}
     supplier = SupplierCostEntry.objects.get()
-    assert (supplier.region.code, supplier.period, supplier.supplier_org_no, supplier.unit) == (
+    assert (supplier.region.code, supplier.period, supplier.supplier_org_no, supplier.units) == (
         "14",
         D(2024, 1, 1),
         ORG_A,
-        "VC Angered",
+        {"VC Angered": "1234.50"},
     )
     assert supplier.amount_sek == Decimal("1234.50") and supplier.profession == "doctor"
     event = AuditEvent.objects.get(action=AuditAction.IMPORT)
     assert event.object_id == str(result.pk) and event.actor == world["coordinator"]
     assert event.after["entries"] == 6 and event.after["sha256"] == result.sha256
+    assert event.after["supplier_entries"] == 1
 
 
 @pytest.mark.parametrize("encoding,bom", [("utf-8", True), ("utf-8", False), ("cp1252", False)])

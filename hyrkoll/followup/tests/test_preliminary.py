@@ -82,9 +82,9 @@ def history(flow: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     )
     cost_import = CostImport.objects.create(status=ImportStatus.DONE, filename="ledger.csv", sha256="0" * 64)
     for org, amount in ((flow["supplier_a"].org_no, 12_000), (UNKNOWN, 3_000)):
-        SupplierCostEntry.objects.create(region=region, period=AUGUST, supplier_org_no=org, unit="",
+        SupplierCostEntry.objects.create(region=region, period=AUGUST, supplier_org_no=org,
                                          profession="doctor", care_area="primary", amount_sek=amount,
-                                         cost_import=cost_import)  # fmt: skip
+                                         units={"": f"{amount}.00"}, cost_import=cost_import)  # fmt: skip
     return {**flow, "assignment": assignment}
 
 
