@@ -6,6 +6,7 @@ import and never raises; a rejected import names its errors and changes no figur
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -79,6 +80,9 @@ def _check(result: Any, before: tuple[int, int, int]) -> None:
         assert _figures() == before
         return
     assert result.status in (ImportStatus.DONE, ImportStatus.REJECTED)
+    supplier_rows = SupplierCostEntry.objects.filter(cost_import=result).values_list("amount_sek", "units")
+    for amount, units in supplier_rows if result.status == ImportStatus.DONE else ():
+        assert units and amount == sum(Decimal(value) for value in units.values())  # the units' sum
     if result.status == ImportStatus.REJECTED:
         assert result.errors and all(error["message"] for error in result.errors)
         assert _figures() == before
