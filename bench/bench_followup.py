@@ -150,7 +150,7 @@ def _duckdb_seconds(path: Path, threads: int | None) -> tuple[float, list[tuple]
 
 
 SUPPLIER_GRAIN_SQL = """
-SELECT COUNT(DISTINCT (region, period, supplier_org_no, unit)),
+SELECT COUNT(DISTINCT (region, period, supplier_org_no, profession, care_area)),
        COUNT(DISTINCT (region, period, supplier_org_no, unit, profession, care_area))
 FROM read_csv(?, header = true, all_varchar = true)
 WHERE cost_type = 'hired' AND coalesce(supplier_org_no, '') <> ''
@@ -158,13 +158,15 @@ WHERE cost_type = 'hired' AND coalesce(supplier_org_no, '') <> ''
 
 
 def _supplier_grain(path: Path) -> None:
-    """How many supplier rows the ledger gives per grain (the stored grain includes profession and
-    care area; without them, region × month × supplier × unit)."""
+    """How many supplier rows the ledger gives: the stored grain (region × month × supplier ×
+    profession × care area, the amount per unit within each row) and the amounts per unit."""
     import duckdb
 
-    without, stored = duckdb.connect().execute(SUPPLIER_GRAIN_SQL, [str(path)]).fetchone()
-    line("supplier rows, region × month × supplier × unit", f"{without:,}")
-    line("  and × profession × care area (the stored grain)", f"{stored:,} ({stored / without:.3f} ×)")
+    stored, per_unit = duckdb.connect().execute(SUPPLIER_GRAIN_SQL, [str(path)]).fetchone()
+    line(
+        "supplier rows, region × month × supplier × profession × care area", f"{stored:,} (the stored grain)"
+    )
+    line("  amounts per unit within them", f"{per_unit:,} ({per_unit / stored:.2f} per row)")
 
 
 def _duckdb(path: Path) -> tuple[float, float, dict[tuple[int, int], tuple[Decimal, Decimal]]]:
