@@ -61,20 +61,22 @@ def in_thread(items: Iterator[T]) -> Iterator[T]:
         worker.join()
 
 
-# The amounts per unit as a JSON object, by unit code, each amount as DuckDB writes a DECIMAL(_, 2)
-# as text (two decimals, as Django writes it: ``SupplierCostEntry.units_of``), the total their sum.
-GROUPED = """CREATE TABLE supplier_sums AS
-    SELECT region, period, org, profession, area, SUM(amount) AS amount,
-           CAST(to_json(map(list(unit ORDER BY unit), list(CAST(amount AS VARCHAR) ORDER BY unit)))
-                AS VARCHAR) AS units,
-           MAX(ABS(amount)) AS largest_unit
-    FROM ({per_unit}) GROUP BY region, period, org, profession, area"""
+KEY = "region, period, org, profession, area"
+# A row's amounts per unit as a JSON object, by unit code (list_sort of the unit-amount pairs: an
+# aggregate's ORDER BY took twice as long), each amount as DuckDB writes a DECIMAL(_, 2) as text –
+# two decimals, as Django writes it (``SupplierCostEntry.units_of``); the row's amount their sum.
+GROUPED = f"""SELECT {KEY}, SUM(amount) AS amount,
+           CAST(to_json(map_from_entries(list_sort(list(
+               struct_pack(k := unit, v := CAST(amount AS VARCHAR)))))) AS VARCHAR) AS units
+    FROM ({{per_unit}}) {{where}} GROUP BY {KEY}"""
 
 
 class SupplierRows:
-    """The rows of table ``supplier_sums``: (region code, month, org no, profession, care area,
-    amount, units); ``counts``: how many per region code; ``largest``: the largest amount of a row
-    or of a unit within one, without its sign."""
+    """The stored rows, (region code, month, org no, profession, care area, amount, units), of the
+    amounts per unit selected by ``per_unit``; ``counts``: how many per region code; ``largest``:
+    the largest amount of a row or of a unit within one, without its sign. The rows are counted
+    here, and grouped with their JSON part by part as they are stored (in the thread that works
+    ahead of the database)."""
 
     def __init__(
         self, connection: Any, workdir: tempfile.TemporaryDirectory, per_unit: str, add_up: bool
@@ -82,16 +84,22 @@ class SupplierRows:
         """``per_unit``: a DuckDB query of (region, period, org, unit, profession, area, amount),
         one row per unit of a stored row unless ``add_up`` (then they are added up first)."""
         if add_up:
-            per_unit = f"""SELECT region, period, org, unit, profession, area, SUM(amount) AS amount
-                           FROM ({per_unit}) GROUP BY ALL"""
-        connection.execute(GROUPED.format(per_unit=per_unit))
+            connection.execute(
+                f"""CREATE TABLE supplier_units AS SELECT region, period, org, unit, profession, area,
+                           SUM(amount) AS amount
+                    FROM ({per_unit}) GROUP BY ALL"""
+            )
+            per_unit = "SELECT * FROM supplier_units"
         self._connection = connection
         self._workdir = workdir
+        self._per_unit = per_unit
         self.counts: dict[str, int] = {}
         self.largest = 0
         for code, count, largest in connection.execute(
-            """SELECT region, COUNT(*), GREATEST(MAX(ABS(amount)), MAX(largest_unit))
-               FROM supplier_sums GROUP BY region"""
+            f"""SELECT region, COUNT(*), GREATEST(MAX(ABS(amount)), MAX(largest_unit))
+                FROM (SELECT {KEY}, SUM(amount) AS amount, MAX(ABS(amount)) AS largest_unit
+                      FROM ({per_unit}) GROUP BY {KEY})
+                GROUP BY region"""
         ).fetchall():
             self.counts[code] = count
             self.largest = max(self.largest, largest)
@@ -105,23 +113,28 @@ class SupplierRows:
     def _parts(self, region_ids: dict[str, int]) -> list[str]:
         """WHERE clauses for a few parts of about equal rows, by region in the order of the ids."""
         share = max(self.count // PARTS, 1)
-        parts: list[list[int]] = [[]]
+        parts: list[list[str]] = [[]]
         filled = 0
-        for region_id, code in sorted((region_ids[code], code) for code in self.counts):
+        for _region_id, code in sorted((region_ids[code], code) for code in self.counts):
             if filled >= share and len(parts) < PARTS:
                 parts.append([])
                 filled = 0
-            parts[-1].append(region_id)
+            parts[-1].append(code)
             filled += self.counts[code]
-        return ["WHERE r.id IN ({})".format(", ".join(map(str, ids))) for ids in parts if ids]
+        return [
+            "WHERE region IN ({})".format(", ".join("'{}'".format(code.replace("'", "''")) for code in codes))
+            for codes in parts
+            if codes
+        ]
 
     def _query(self, import_id: int, where: str = "") -> str:
         """The stored row as text, the way Django writes it: the month as ISO date, the amount with
         two decimals (DECIMAL as text, as django.db.backends.utils.format_number writes it); in the
         order of the table's index (region, month), which makes the inserts cheaper."""
+        grouped = GROUPED.format(per_unit=self._per_unit, where=where)
         return f"""SELECT r.id, CAST(s.period AS VARCHAR), s.org, s.profession, s.area,
                           CAST(s.amount AS VARCHAR), s.units, {int(import_id)}
-                   FROM supplier_sums s JOIN region_ids r ON r.code = s.region {where}
+                   FROM ({grouped}) s JOIN region_ids r ON r.code = s.region
                    ORDER BY r.id, s.period"""
 
     def batches(self, region_ids: dict[str, int], import_id: int) -> Iterator[list[tuple[Any, ...]]]:
