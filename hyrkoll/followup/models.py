@@ -204,11 +204,9 @@ class SupplierCostEntry(models.Model):
     # transaction (COPY), with ids it has just read or created, and PostgreSQL would check each row
     # against both tables at commit (4 of 8 seconds for the benchmark ledger). PROTECT still holds:
     # Django refuses to delete a region or an import that has rows here. No index of their own
-    # either (each costs the import about 0.3 s for the benchmark's 544,156 rows then): the (region,
+    # either (each cost the import about 0.3 s for the benchmark's 544,156 rows per unit): the (region,
     # month) index below serves every look-up by region, and nothing looks rows up by their import
     # (an import's rows still in place are counted in CostEntry; imports are never deleted).
-    # The unit is a breakdown within the row (``units``), not part of its key: one row per unit made
-    # 544,156 rows of the benchmark ledger, and writing them took ~3.1 of the import's ~4.9 s.
     region = models.ForeignKey(
         "organisation.Region",
         on_delete=models.PROTECT,

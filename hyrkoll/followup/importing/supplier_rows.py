@@ -1,9 +1,10 @@
 """The columnar reader's supplier-grain sums, kept in DuckDB until they are stored.
 
 The amounts per unit of a supplier (the groups of the file) are added up once more by the stored
-grain of ``SupplierCostEntry`` – region × month × supplier × profession × care area – into a table
-of DuckDB's database, with the amount per unit as JSON (``units``) made there. A ledger has tens of
-thousands of these rows or more (the benchmark ledger: 132,080, from 544,156 amounts per unit), so
+grain of ``SupplierCostEntry`` – region × month × supplier × profession × care area – with the
+amount per unit as JSON (``units``) made by DuckDB, part by part as the rows are stored (in the
+thread that works ahead of the database). A ledger has tens of thousands of these rows or more (the
+benchmark ledger: 132,080, from 544,156 amounts per unit), so
 they never become Python objects on PostgreSQL: DuckDB writes them as CSV (the JSON quoted), in a
 few parts by region, in a thread of its own, while the part before is sent with ``COPY FROM
 STDIN`` (PostgreSQL's server parses one part while DuckDB writes the next). Elsewhere (SQLite)
