@@ -226,3 +226,23 @@ def test_cost_through_the_agreement_is_matched_against_approved_invoices(
     (gap,) = result.invoice_gaps
     assert (gap.org_no, gap.unit_codes, gap.month) == (cast["supplier_a"].org_no, "A-2, A-3, –", APRIL)
     assert (int(gap.ledger), int(gap.invoiced), int(gap.difference)) == (160_000, 120_000, 40_000)
+
+
+def test_a_long_table_shows_its_largest_rows_and_the_downloads_hold_all(
+    cast: dict[str, Any], ledger: dict[str, Any], client_for: Callable[..., Any], monkeypatch: Any
+) -> None:
+    """At national scale a year has tens of thousands of lines outside the agreement: the page shows
+    the largest ``WEB_ROWS`` of each table and says so; the CSV has every row."""
+    from hyrkoll.compliance import views_fidelity
+
+    monkeypatch.setattr(views_fidelity, "WEB_ROWS", 2)
+    client = client_for(cast["controller_a"])
+    body = client.get(reverse("compliance:fidelity"), {"year": 2025}).content.decode()
+    # Region 14's rows without dispensation: B at A-3 40,000, A at A-3 (February) 25,000, Okänd
+    # 20,000, Hittad 15,000, A at ZZZ 5,000 – the two largest shown.
+    assert "The 2 largest of 5 rows" in body
+    assert cast["supplier_b"].org_no in body and OKAND not in body and HITTAD not in body
+    csv = client.get(reverse("compliance:fidelity"), {"year": 2025, "format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+    assert HITTAD in csv and "ZZZ" in csv
