@@ -43,7 +43,9 @@ def record(
     Must run inside the step's ``transaction.atomic()``; ``data`` is a small JSON object
     (references, amounts, reasons) for the receiving system.
     """
-    _check(region_id, supplier_id)
+    _require_transaction()
+    if region_id is None and supplier_id is None:
+        raise ValueError("A feed event is addressed to a region or a supplier.")
     return FeedEvent.objects.create(**_fields(kind, obj, region_id, supplier_id, decision_level, data))
 
 
@@ -52,16 +54,14 @@ def record_to_suppliers(
 ) -> list[FeedEvent]:
     """:func:`record` once for each supplier, written in one statement (a call-off goes to some
     fifty suppliers at once; one INSERT each was a quarter of the approval's queries)."""
-    _check(None, 0)
+    _require_transaction()
     fields = _fields(kind, obj, None, None, None, data)
     return FeedEvent.objects.bulk_create(FeedEvent(**{**fields, "supplier_id": pk}) for pk in supplier_ids)
 
 
-def _check(region_id: int | None, supplier_id: int | None) -> None:
+def _require_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("feed.record() must run inside the workflow step's transaction.")
-    if region_id is None and supplier_id is None:
-        raise ValueError("A feed event is addressed to a region or a supplier.")
 
 
 def _fields(

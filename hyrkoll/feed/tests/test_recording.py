@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
+from unittest import mock
 
 import pytest
 
 from hyrkoll.assignments import services as assignment_services
+from hyrkoll.feed import services
 from hyrkoll.feed.models import FeedEvent, FeedKind
 from hyrkoll.invoicing import services as invoice_services
 from hyrkoll.invoicing.models import Invoice
@@ -204,3 +207,16 @@ def test_checking_again_reports_only_deviations_still_open(flow: dict[str, Any])
         FeedKind.INVOICE_DEVIATION_FOUND,
         FeedKind.INVOICE_APPROVED,
     ]
+
+
+def test_recording_refuses_outside_a_transaction_and_without_an_address(flow: dict[str, Any]) -> None:
+    call_off = publish_need(flow)
+    supplier = flow["supplier_a"].pk
+    outside = SimpleNamespace(in_atomic_block=False)
+    with mock.patch.object(services.transaction, "get_connection", return_value=outside):
+        with pytest.raises(RuntimeError):
+            services.record(FeedKind.CALL_OFF_PUBLISHED, call_off, supplier_id=supplier)
+        with pytest.raises(RuntimeError):
+            services.record_to_suppliers(FeedKind.CALL_OFF_PUBLISHED, call_off, [supplier])
+    with pytest.raises(ValueError):
+        services.record(FeedKind.CALL_OFF_PUBLISHED, call_off)
