@@ -258,9 +258,6 @@ class SupplierCostEntry(models.Model):
             for unit, amount in sorted(amounts.items())
         }
 
-    def unit_amounts(self) -> dict[str, Decimal]:
-        return {unit: Decimal(amount) for unit, amount in self.units.items()}
-
 
 class StaffingMetric(models.Model):
     """A monthly value of an indicator beyond cost (FTE, turnover, sick leave, continuity)."""

@@ -61,7 +61,7 @@ class Parsed:
         """How many ``SupplierCostEntry`` rows the file gives."""
         if self.supplier_rows is not None:
             return self.supplier_rows.count
-        return len({(key[0], key[1], key[2], key[4], key[5]) for key in self.supplier_sums})
+        return len(self.supplier_entries())
 
     def close(self) -> None:
         """Let go of what the columnar reader kept open."""
@@ -204,10 +204,11 @@ def check_sums(kind: FileKind, parsed: Parsed, value_name: str) -> None:
             sums[key] = rounded
             if abs(rounded) >= limit:
                 _too_large(parsed, value_name, key, rounded)
-    for key, units in parsed.supplier_entries().items() if not parsed.errors else ():
-        total = sum(units.values(), ZERO)
-        if abs(total) >= limit:
-            _too_large(parsed, value_name, key, total)
+    if not parsed.errors:
+        for key, units in parsed.supplier_entries().items():
+            total = sum(units.values(), ZERO)
+            if abs(total) >= limit:
+                _too_large(parsed, value_name, key, total)
     for key, total in parsed.sums.items():
         if total < 0 and not kind.may_be_negative(key[2]):
             parsed.errors.add(
