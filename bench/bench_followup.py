@@ -30,6 +30,7 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 from pathlib import Path
@@ -321,11 +322,8 @@ def _report() -> None:
 class _NoCache:
     """Finds and keeps nothing."""
 
-    def get(self, key: str, default: object = None) -> object:
-        return default
-
-    def set(self, *args: object, **kwargs: object) -> None:
-        pass
+    def get_or_set(self, key: str, default: Callable[[], object], timeout: object = None) -> object:
+        return default()
 
 
 def run() -> None:

@@ -328,9 +328,8 @@ def to_pdf(html: str) -> bytes:
 
     css = print_css()
     payload = "\0".join([weasyprint.__version__, css, html])
-    key = "hyrkoll:pdf:" + hashlib.sha256(payload.encode()).hexdigest()
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=css)])
-        cache.set(key, pdf, PDF_CACHE_SECONDS)
-    return pdf
+    return cache.get_or_set(
+        "hyrkoll:pdf:" + hashlib.sha256(payload.encode()).hexdigest(),
+        lambda: weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=css)]),
+        PDF_CACHE_SECONDS,
+    )
