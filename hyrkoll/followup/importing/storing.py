@@ -3,6 +3,7 @@ transaction when asked, the rows inserted in bulk (COPY on PostgreSQL), one IMPO
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 from collections import defaultdict
@@ -120,17 +121,24 @@ def units_json(units: dict[str, Decimal]) -> str:
     return json.dumps(SupplierCostEntry.units_of(units), separators=(",", ":"), ensure_ascii=False)
 
 
-def _copy_supplier_rows(rows: Any, pk: int, region_ids: dict[str, int], connection: Any) -> None:
-    """The columnar reader's supplier sums, made ready for the database by DuckDB: on PostgreSQL
-    written as CSV and sent with COPY while DuckDB writes the next part; elsewhere inserted in
-    batches straight through the driver (Django's cursor wrapper adds nothing here)."""
+def _ahead(rows: Any, pk: int, region_ids: dict[str, int], connection: Any) -> Any:
+    """The columnar reader's supplier rows, made ready for the database by DuckDB in a thread that
+    starts now: CSV blocks for PostgreSQL's COPY, batches of tuples elsewhere."""
+    if connection.vendor == "postgresql":
+        return rows.csv_blocks(region_ids, pk)
+    return rows.batches(region_ids, pk)
+
+
+def _copy_supplier_rows(ahead: Any, connection: Any) -> None:
+    """``_ahead``'s rows: on PostgreSQL sent with COPY while DuckDB writes the next part; elsewhere
+    inserted in batches straight through the driver (Django's cursor wrapper adds nothing here)."""
     quote, meta = connection.ops.quote_name, SupplierCostEntry._meta
     table = quote(meta.db_table)
     columns = ", ".join(quote(meta.get_field(name).column) for name in SUPPLIER_FIELDS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-                for block in rows.csv_blocks(region_ids, pk):
+                for block in ahead:
                     copy.write(block)
             return
         placeholders = ", ".join(["%s"] * len(SUPPLIER_FIELDS))
@@ -138,7 +146,7 @@ def _copy_supplier_rows(rows: Any, pk: int, region_ids: dict[str, int], connecti
         if connection.vendor == "sqlite":
             sql, cursor = sql.replace("%s", "?"), connection.connection.cursor()
         try:
-            for batch in rows.batches(region_ids, pk):
+            for batch in ahead:
                 cursor.executemany(sql, batch)
         finally:
             cursor.close()
@@ -151,7 +159,21 @@ def insert_entries(kind: FileKind, record: CostImport, parsed: Parsed, region_id
     }
     amount = connection.ops.adapt_decimalfield_value
     pk = record.pk
-    if kind is COSTS:
+    if kind is not COSTS:
+        insert_rows(
+            StaffingMetric,
+            ("region", "period", "metric", "profession", "care_area", "value", "cost_import"),
+            (
+                (region_ids[code], month_value[month], metric, profession, area, amount(value, 14, 2), pk)
+                for (code, month, metric, profession, area), value in parsed.sums.items()
+            ),
+        )
+        return
+    # DuckDB makes the first supplier rows ready while the monthly rows are inserted.
+    ahead = None
+    if parsed.supplier_rows is not None:
+        ahead = _ahead(parsed.supplier_rows, pk, region_ids, connection)
+    with contextlib.closing(ahead) if ahead is not None else contextlib.nullcontext():
         source = record.filename[:100]
         insert_rows(
             CostEntry,
@@ -161,29 +183,20 @@ def insert_entries(kind: FileKind, record: CostImport, parsed: Parsed, region_id
                 for (code, month, cost_type, profession, area), total in parsed.sums.items()
             ),
         )  # fmt: skip
-        if parsed.supplier_rows is not None:
-            _copy_supplier_rows(parsed.supplier_rows, pk, region_ids, connection)
+        if ahead is not None:
+            _copy_supplier_rows(ahead, connection)
             return
-        insert_rows(
-            SupplierCostEntry,
-            SUPPLIER_FIELDS,
+    insert_rows(
+        SupplierCostEntry,
+        SUPPLIER_FIELDS,
+        (
             (
-                (
-                    region_ids[code], month_value[month], org, profession, area,
-                    amount(sum(units.values(), Decimal(0)), 16, 2), units_json(units), pk,
-                )
-                for (code, month, org, profession, area), units in parsed.supplier_entries().items()
-            ),
-        )  # fmt: skip
-    else:
-        insert_rows(
-            StaffingMetric,
-            ("region", "period", "metric", "profession", "care_area", "value", "cost_import"),
-            (
-                (region_ids[code], month_value[month], metric, profession, area, amount(value, 14, 2), pk)
-                for (code, month, metric, profession, area), value in parsed.sums.items()
-            ),
-        )
+                region_ids[code], month_value[month], org, profession, area,
+                amount(sum(units.values(), Decimal(0)), 16, 2), units_json(units), pk,
+            )
+            for (code, month, org, profession, area), units in parsed.supplier_entries().items()
+        ),
+    )  # fmt: skip
 
 
 def store(kind: FileKind, record: CostImport, parsed: Parsed, actor: Any) -> CostImport:

@@ -28,38 +28,45 @@ PARTS = 16  # parts by region, of about equal rows (smaller parts: less memory f
 T = TypeVar("T")
 
 
-def in_thread(items: Iterator[T]) -> Iterator[T]:
-    """``items`` made in a thread of their own, one ahead of the caller (DuckDB and the database
-    drivers let go of the GIL while they work, so the two overlap)."""
-    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
+class in_thread(Iterator[T]):  # noqa: N801 – used like a function returning an iterator
+    """``items`` made in a thread of their own, started at once and kept one ahead of the caller
+    (DuckDB and the database drivers let go of the GIL while they work, so the two overlap).
+    ``close()`` (also at the end, or on an error) stops the thread; call it if not read to the end."""
 
-    def produce() -> None:
+    def __init__(self, items: Iterator[T]) -> None:
+        self._ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._items = items
+        self._worker = threading.Thread(target=self._produce, name="import-ahead", daemon=True)
+        self._worker.start()
+
+    def _produce(self) -> None:
         try:
-            for item in items:
-                ready.put(("item", item))
-                if stop.is_set():
+            for item in self._items:
+                self._ready.put(("item", item))
+                if self._stop.is_set():
                     return
-            ready.put(("end", None))
+            self._ready.put(("end", None))
         except BaseException as error:  # handed to the caller's thread
-            ready.put(("error", error))
+            self._ready.put(("error", error))
 
-    worker = threading.Thread(target=produce, name="import-ahead", daemon=True)
-    worker.start()
-    try:
-        while True:
-            what, item = ready.get()
-            if what == "end":
-                return
-            if what == "error":
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():  # a producer waiting to put its next item
+    def __next__(self) -> T:
+        if self._stop.is_set():
+            raise StopIteration
+        what, item = self._ready.get()
+        if what == "item":
+            return item
+        self.close()
+        if what == "error":
+            raise item
+        raise StopIteration
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._worker.is_alive():  # a producer waiting to put its next item
             with contextlib.suppress(queue.Empty):
-                ready.get(timeout=0.05)
-        worker.join()
+                self._ready.get(timeout=0.05)
+        self._worker.join()
 
 
 KEY = "region, period, org, profession, area"
@@ -138,7 +145,7 @@ class SupplierRows:
                    FROM ({grouped}) s JOIN region_ids r ON r.code = s.region
                    ORDER BY r.id, s.period"""
 
-    def batches(self, region_ids: dict[str, int], import_id: int) -> Iterator[list[tuple[Any, ...]]]:
+    def batches(self, region_ids: dict[str, int], import_id: int) -> in_thread[list[tuple[Any, ...]]]:
         """The rows in the order of ``storing.SUPPLIER_FIELDS``, ready for the database; the next
         batch is fetched in a thread while the caller inserts the one before."""
         self._with_ids(region_ids)
@@ -155,23 +162,21 @@ class SupplierRows:
         for batch in self.batches(region_ids, import_id):
             yield from batch
 
-    def csv_blocks(self, region_ids: dict[str, int], import_id: int) -> Iterator[bytes]:
-        """The same rows as CSV (no header), in blocks; DuckDB writes the next part in a thread
-        while the caller sends the blocks of the part before."""
+    def csv_blocks(self, region_ids: dict[str, int], import_id: int) -> in_thread[bytes]:
+        """The same rows as CSV (no header), a part at a time; DuckDB writes the next part in a
+        thread while the caller sends the part before."""
         self._with_ids(region_ids)
 
-        def write() -> Iterator[str]:
+        def write() -> Iterator[bytes]:
             for number, where in enumerate(self._parts(region_ids)):
                 path = os.path.join(self._workdir.name, f"supplier_sums_{number}.csv")
                 query = self._query(import_id, where)
                 self._connection.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER false)")
-                yield path
+                with open(path, "rb") as file:
+                    yield file.read()
+                os.remove(path)
 
-        for path in in_thread(write()):
-            with open(path, "rb") as file:
-                while block := file.read(1 << 20):
-                    yield block
-            os.remove(path)
+        return in_thread(write())
 
     def close(self) -> None:
         self._connection.close()

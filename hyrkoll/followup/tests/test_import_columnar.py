@@ -326,3 +326,47 @@ def test_duckdb_memory_limit_grows_with_the_file() -> None:
 
     assert memory_limit(107 * 2**20) == "160MB"
     assert memory_limit(2**30) == "1536MB"
+
+
+def test_supplier_rows_are_made_ready_while_the_monthly_rows_are_stored(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's thread starts before the monthly rows go in (the two overlap); when storing those
+    fails, the thread is stopped and nothing is stored."""
+    from hyrkoll.followup.importing import supplier_rows
+
+    started: list[supplier_rows.in_thread] = []
+    real_in_thread = supplier_rows.in_thread
+
+    def recording(items: Any) -> supplier_rows.in_thread:
+        started.append(real_in_thread(items))
+        return started[-1]
+
+    def failing_insert(model: Any, fields: Any, rows: Any) -> None:
+        assert len(started) == 1  # DuckDB's thread is under way before the monthly rows go in
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(supplier_rows, "in_thread", recording)
+    monkeypatch.setattr(storing, "insert_rows", failing_insert)
+    with ALWAYS_COLUMNAR, pytest.raises(RuntimeError, match="disk full"):
+        importing.import_costs(None, PLAIN_LEDGER, "huvudbok.csv", replace=True)
+    assert len(started) == 1 and not started[0]._worker.is_alive()
+    assert not CostEntry.objects.exists() and not SupplierCostEntry.objects.exists()
+
+
+def test_a_thread_ahead_stops_when_closed_unread() -> None:
+    from hyrkoll.followup.importing.supplier_rows import in_thread
+
+    made: list[int] = []
+
+    def numbers() -> Any:
+        for number in range(1000):
+            made.append(number)
+            yield number
+
+    ahead = in_thread(numbers())
+    assert next(ahead) == 0
+    ahead.close()
+    assert not ahead._worker.is_alive() and len(made) < 10
+    assert list(ahead) == []
+    assert list(in_thread(iter(range(5)))) == [0, 1, 2, 3, 4]
