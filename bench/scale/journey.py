@@ -16,6 +16,13 @@ SUPPLIERS = int(os.environ.get("BENCH_SCALE_SUPPLIERS", "8"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def think_time() -> tuple[float, float]:
+    """Seconds between a user's tasks, ``BENCH_SCALE_WAIT=min,max`` (``run.py --wait``): by default
+    0.5–2 s, far busier than a person who reads each page (a task is 2–6 requests in a row)."""
+    low, high = (float(part) for part in os.environ.get("BENCH_SCALE_WAIT", "0.5,2").split(","))
+    return low, high
+
+
 def ids(html: str, pattern: str) -> list[int]:
     """The distinct ids in links like ``pattern`` (a regex with one group) on a page."""
     return sorted({int(found) for found in re.findall(pattern, html)})
@@ -36,7 +43,7 @@ class Journey(HttpUser):
     """A logged-in user of the web app; subclasses give the usernames and the tasks."""
 
     abstract = True
-    wait_time = between(0.5, 2.0)
+    wait_time = between(*think_time())
     roles: tuple[str, ...] = ()
 
     def username(self) -> str:

@@ -48,6 +48,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--scale", default=os.environ.get("SCALE", "default"), choices=["small", "default"])
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SCALE_SECONDS") or 300))
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument(
+        "--wait",
+        default=os.environ.get("BENCH_SCALE_WAIT") or "0.5,2",
+        help="seconds between a user's tasks, min,max (default 0.5,2)",
+    )
     parser.add_argument("--spawn-rate", type=float, default=5)
     # 2 x cores + 1, but Locust and PostgreSQL share the machine's cores with the workers.
     default_workers = min(2 * (os.cpu_count() or 2) + 1, 9)
@@ -183,7 +188,7 @@ def run_locust(base: str, args: argparse.Namespace, prefix: Path, env: dict[str,
     command += ["-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s", "--host", base]
     command += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"]
     print(f"bench-scale: Locust, {args.users} users for {args.seconds} s ...", flush=True)
-    locust_env = {**env, "PYTHONPATH": str(ROOT)}
+    locust_env = {**env, "PYTHONPATH": str(ROOT), "BENCH_SCALE_WAIT": args.wait}
     for stale in prefix.parent.glob(f"{prefix.name}_*"):
         stale.unlink()  # a crashed run must not show the previous run's figures
     with open(f"{prefix}_locust.log", "w") as log:
@@ -217,8 +222,10 @@ def main() -> int:
                 run_locust(base, args, out / "locust", env)
             load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, {os.cpu_count()} cores"
             rows, total = report.read_stats(out / "locust")
+            wait = "–".join(args.wait.split(","))
             print(
-                f"\n== bench-scale: {used}; {args.users} users, {args.seconds} s, {args.workers} gunicorn workers"
+                f"\n== bench-scale: {used}; {args.users} users, {args.seconds} s, {wait} s between a user's "
+                f"tasks, {args.workers} gunicorn workers"
             )
             print(f"   machine: {load} (others' work on the machine slows every figure)")
             misses = report.print_requests(rows, total, args.seconds)

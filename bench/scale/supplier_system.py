@@ -15,7 +15,7 @@ from typing import Any
 
 from locust import HttpUser, between, task
 
-from bench.scale.journey import PASSWORD, SUPPLIERS
+from bench.scale.journey import PASSWORD, SUPPLIERS, think_time
 
 
 class SupplierSystem(HttpUser):
@@ -29,7 +29,7 @@ class SupplierSystem(HttpUser):
     """
 
     weight = 4
-    wait_time = between(0.5, 2.0)
+    wait_time = between(*think_time())
     # An offer this close to the response deadline could arrive after it: not tried.
     DEADLINE_MARGIN = dt.timedelta(minutes=1)
 
