@@ -190,7 +190,8 @@ def _sums(connection: Any, kind: FileKind, parsed: Parsed, lines_read: int) -> N
     rows = connection.execute(
         f"""SELECT r.value, p.value, c.value, pr.value, a.value, SUM(g.amount), SUM(g.lines),
                    MIN(g.smallest), MAX(g.largest)
-            {MAPPED.format(groups=keyed)} GROUP BY ALL"""
+            {MAPPED.format(groups=keyed)} GROUP BY ALL
+            ORDER BY ALL"""  # in the order of the table's unique key: SQLite inserts them faster
     ).fetchall()
     if sum(row[6] for row in rows) != lines_read:
         raise Declined  # a value the mapping lost: cannot happen, but must not go unnoticed
