@@ -5,6 +5,10 @@ imported here instead of on each worker's first request: under ``gunicorn --prel
 does it once before forking (about 0.9 s a worker otherwise, paid by the first requests each worker
 takes, and again whenever a worker is restarted), and a broken view module stops the start instead
 of answering 500.
+
+The forecasting model (statsmodels, about 1.9 s to import) is loaded here too: the dashboards
+import it only when a forecast is first computed, which made each worker's first national
+dashboard take seconds.
 """
 
 import os
@@ -15,3 +19,4 @@ from django.urls import get_resolver
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyrkoll.settings")
 application = get_wsgi_application()
 get_resolver().url_patterns  # noqa: B018 – imports every view module (see above)
+import hyrkoll.forecasting.data  # noqa: E402, F401 – statsmodels, before the workers fork (see above)
