@@ -256,6 +256,33 @@ class TimeReport(models.Model):
         return f"{year}-W{week:02d}"
 
 
+class SupplierTimeReportTally(models.Model):
+    """How many time reports a supplier has (reports of its assignments): the exact total of its
+    time-report list in the API without counting them through the assignments each request.
+
+    Kept by database triggers on the time reports and on the assignments' supplier
+    (``hyrkoll.lib.tallies``, installed by the migration), so every write path counts: the ORM,
+    ``bulk_create``, COPY. Never written by the app.
+    """
+
+    supplier = models.OneToOneField(
+        "agreement.Supplier",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,  # derived rows: no check on each trigger's write, no hold on the supplier
+        related_name="time_report_tally",
+        verbose_name=_("supplier"),
+    )
+    reports = models.BigIntegerField(_("time reports"), default=0)
+
+    class Meta:
+        verbose_name = _("time report tally")
+        verbose_name_plural = _("time report tallies")
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id}: {self.reports}"
+
+
 class TimeReportDay(models.Model):
     scope_region_path = "report__assignment__region"
     scope_supplier_path = "report__assignment__supplier"

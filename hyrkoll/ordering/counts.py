@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from hyrkoll.lib import tallies
 from hyrkoll.lib.counting import correlated_count
-from hyrkoll.ordering.models import CallOff, CallOffRecipient, Offer, OfferStatus
+from hyrkoll.ordering.models import CallOff, CallOffRecipient, Offer, OfferStatus, SupplierCallOffTally
 
 PASSING = Q(checks_passed=True, status__in=(OfferStatus.SUBMITTED, OfferStatus.AWARDED))
 
@@ -49,3 +50,10 @@ def received_by(supplier_id: int | None) -> QuerySet[CallOffRecipient]:
     """The supplier's recipient rows, one per call-off it received: as many as the call-offs in its
     unfiltered list, and counted from one index instead of through the join over every call-off."""
     return CallOffRecipient.objects.filter(supplier_id=supplier_id)
+
+
+def received_count(supplier_id: int) -> int:
+    """How many call-offs the supplier received (its recipient rows): read from its tally, kept by
+    triggers, where the database keeps tallies; else counted from one index."""
+    found = tallies.count_of(SupplierCallOffTally, "received", supplier_id)
+    return found if found is not None else received_by(supplier_id).count()

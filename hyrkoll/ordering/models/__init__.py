@@ -6,7 +6,12 @@ is a ``NeedEvent`` in the need's history and an event in the audit trail.
 
 from __future__ import annotations
 
-from hyrkoll.ordering.models.call_offs import CallOff, CallOffRecipient, CallOffStatus
+from hyrkoll.ordering.models.call_offs import (
+    CallOff,
+    CallOffRecipient,
+    CallOffStatus,
+    SupplierCallOffTally,
+)
 from hyrkoll.ordering.models.history import (
     OUTCOME_RECORDED,
     AttemptOutcome,
@@ -38,4 +43,5 @@ __all__ = [
     "Offer",
     "OfferCheck",
     "OfferStatus",
+    "SupplierCallOffTally",
 ]

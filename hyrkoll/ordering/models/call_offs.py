@@ -85,3 +85,29 @@ class CallOffRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_off_id} → {self.supplier}"
+
+
+class SupplierCallOffTally(models.Model):
+    """How many call-offs a supplier has received (its ``CallOffRecipient`` rows): the exact total of
+    its call-off list in the API without counting ~a million rows a request.
+
+    Kept by database triggers on the recipients (``hyrkoll.lib.tallies``, installed by the migration),
+    so every write path counts: the ORM, ``bulk_create``, COPY, cascades. Never written by the app.
+    """
+
+    supplier = models.OneToOneField(
+        "agreement.Supplier",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,  # derived rows: no check on each trigger's write, no hold on the supplier
+        related_name="call_off_tally",
+        verbose_name=_("supplier"),
+    )
+    received = models.BigIntegerField(_("call-offs received"), default=0)
+
+    class Meta:
+        verbose_name = _("call-off tally")
+        verbose_name_plural = _("call-off tallies")
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id}: {self.received}"
