@@ -22,10 +22,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hyrkoll.api.pagination import unfiltered_supplier
 from hyrkoll.api.steps import error_responses, run_step
 from hyrkoll.api.views import ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.assignments import permissions as assignment_permissions
 from hyrkoll.assignments import services as assignment_services
+from hyrkoll.assignments.counts import reports_count
 from hyrkoll.assignments.models import Assignment, AssignmentPeriod, TimeReport, TimeReportDay
 from hyrkoll.ordering import permissions as ordering_permissions
 
@@ -191,6 +193,11 @@ class TimeReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             queryset = queryset.filter(assignment_id=assignment)
         wanted = query_str(self.request, "status")
         return queryset.filter(status=wanted) if wanted else queryset
+
+    def count_rows(self, queryset: QuerySet[Any]) -> int | None:
+        """A supplier's unfiltered list: every report of its assignments, read from its tally."""
+        supplier_id = unfiltered_supplier(self.request, "assignment", "status")
+        return reports_count(supplier_id) if supplier_id is not None else None
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not ordering_permissions.is_supplier_user(request.user):

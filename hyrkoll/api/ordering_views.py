@@ -30,13 +30,14 @@ from rest_framework.response import Response
 
 from hyrkoll.accounts.models import Role, Scope
 from hyrkoll.api import ordering_serializers as s
+from hyrkoll.api.pagination import unfiltered_supplier
 from hyrkoll.api.steps import WorkflowBadRequest, error_responses, run_step
 from hyrkoll.api.views import ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.lib import personal_numbers
 from hyrkoll.ordering import permissions, workflow
-from hyrkoll.ordering.counts import offer_count, received_by
+from hyrkoll.ordering.counts import offer_count, received_count
 from hyrkoll.ordering.models import CallOff, Need, NeedEvent, Offer, OfferCheck
 
 T = TypeVar("T")
@@ -205,11 +206,10 @@ class CallOffViewSet(ScopedReadOnlyViewSet):
         return queryset
 
     def count_rows(self, queryset: QuerySet[Any]) -> int | None:
-        """A supplier's unfiltered list: its recipient rows (one per call-off it received), one index."""
-        user = self.request.user
-        if getattr(user, "scope", None) != Scope.SUPPLIER or query_str(self.request, "status") is not None:
-            return None
-        return received_by(user.supplier_id).count()
+        """A supplier's unfiltered list: its recipient rows (one per call-off it received), read from
+        the supplier's call-off tally."""
+        supplier_id = unfiltered_supplier(self.request, "status")
+        return received_count(supplier_id) if supplier_id is not None else None
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action == "award":
