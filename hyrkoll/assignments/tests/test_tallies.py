@@ -178,3 +178,22 @@ def test_truncate_resets_the_tally(flow: dict[str, Any], assignments: tuple[Assi
     assert not SupplierTimeReportTally.objects.exists()
     report(flow, assignments[1], 1)
     assert reports_exact() == {flow["supplier_b"].pk: 1}
+
+
+def test_the_scale_generator_keeps_both_tallies() -> None:
+    """``generate_scale_data`` COPYs (on PostgreSQL as a superuser with the foreign-key triggers
+    skipped, ``session_replication_role = replica``): the tallies count every row it writes."""
+    import io
+
+    from django.core.management import call_command
+
+    from hyrkoll.ordering.models import CallOffRecipient, SupplierCallOffTally
+    from hyrkoll.ordering.tests.test_tallies import call_offs_exact
+
+    options = ["--call-offs", "300", "--ledger-lines", "5000"]
+    if connection.vendor != "postgresql":
+        options.append("--allow-sqlite")
+    call_command("generate_scale_data", *options, stdout=io.StringIO(), stderr=io.StringIO())
+    assert sum(call_offs_exact().values()) == CallOffRecipient.objects.count() > 0
+    assert SupplierCallOffTally.objects.count() > 1
+    assert sum(reports_exact().values()) == TimeReport.objects.count() > 0
