@@ -18,9 +18,13 @@ call :func:`count_of`.
 - **SQLite**: row-level triggers doing the same per row.
 - Other vendors: nothing is installed and :func:`maintained` is False: readers count the rows.
 
+A parent changing supplier (PostgreSQL) locks the source table (SHARE ROW EXCLUSIVE, only when a
+supplier changes: the app never does) before counting its rows, so under READ COMMITTED a row written
+concurrently under the old supplier is either committed and moved, or written after the change.
+
 On SQLite, a migration that remakes a source table (Django copies it to a new table) drops its
-triggers: such a migration must call :func:`install` again (``hyrkoll.lib`` tests check that the
-triggers are present after migrating).
+triggers: such a migration must call :func:`install` again (the ordering and assignments tests
+``test_the_migration_installed_the_triggers`` fail otherwise).
 """
 
 from __future__ import annotations
@@ -123,7 +127,7 @@ def _pg_triggers(tally: Tally) -> list[tuple[str, str, str, str, str]]:
     if tally.via is None:
         moves = "SELECT now AS supplier, 1 AS delta FROM moved UNION ALL SELECT was, -1 FROM moved"
     else:
-        parent = f"{tally.via.table}"
+        parent = tally.via.table
         moves = (
             f"SELECT p.{tally.via.supplier} AS supplier, 1 AS delta FROM moved JOIN {parent} p ON p.id = moved.now "
             f"UNION ALL SELECT p.{tally.via.supplier}, -1 FROM moved JOIN {parent} p ON p.id = moved.was"
