@@ -107,6 +107,13 @@ class Assignment(models.Model):
             # The lists (web and API) in their order, latest start first: a region's, a supplier's, all.
             models.Index(fields=["region", "-starts_on", "id"], name="assignment_region_latest"),
             models.Index(fields=["supplier", "-starts_on", "id"], name="assignment_supplier_latest"),
+            # A supplier's active assignments (the API's ?status=active, its count): the few running
+            # among ten years of them.
+            models.Index(
+                fields=["supplier", "-starts_on", "id"],
+                condition=Q(status=AssignmentStatus.ACTIVE),
+                name="assignment_supplier_active",
+            ),
             models.Index(fields=["-starts_on", "id"], name="assignment_latest"),
             # A region's assignments still running at a date: the preliminary figures' time.
             models.Index(fields=["region", "ends_on"], name="assignment_region_ends"),

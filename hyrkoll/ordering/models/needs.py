@@ -145,6 +145,8 @@ class Need(models.Model):
             # The need list's order, newest first: a region's (its whole-region roles), and all (national).
             models.Index(fields=["region", "-created_at", "-id"], name="need_region_newest"),
             models.Index(fields=["-created_at", "-id"], name="need_newest"),
+            # (PostgreSQL also has need_region_since, made by migration 0007: SQLite cannot index
+            # NULLS LAST.)
             # The dispensation register: the few dispensations among a million needs.
             models.Index(fields=["region"], condition=Q(is_dispensation=True), name="need_dispensations"),
             # The direct purchases' pending dispensations (approved outside the agreement, perhaps not yet
