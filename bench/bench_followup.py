@@ -9,7 +9,8 @@ One run, side by side (spec: issue 5, "Scale and speed"):
 4. The import itself (``import_costs(..., replace=True)``) into the benchmark database: lines, rows
    stored, rows per second, its phases and the ratio to DuckDB; then the same file imported in a
    fresh process on a fresh SQLite database and on a throwaway PostgreSQL server
-   (``bench/import_one.py``): time, ratio to DuckDB (target: at most 5 ×) and peak memory beyond the
+   (``bench/import_one.py``, ``BENCH_FOLLOWUP_FRESH_RUNS`` times each, 3 by default: one run alone
+   was up to 40 % off the next): median time, ratio to DuckDB (target: at most 5 ×) and peak memory beyond the
    process (target: under 2 × the file's size); and a 1,000,000-row .xlsx of the same ledger,
    streamed row by row (time and memory).
 5. The indicators: ``figures_for`` (nation + all regions, one query) for every half-year and every
