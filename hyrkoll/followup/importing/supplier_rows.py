@@ -159,8 +159,9 @@ class SupplierRows:
         return in_thread(fetch())
 
     def stored_rows(self, region_ids: dict[str, int], import_id: int) -> Iterator[tuple[Any, ...]]:
-        for batch in self.batches(region_ids, import_id):
-            yield from batch
+        with contextlib.closing(self.batches(region_ids, import_id)) as batches:  # stopped if left unread
+            for batch in batches:
+                yield from batch
 
     def csv_blocks(self, region_ids: dict[str, int], import_id: int) -> in_thread[bytes]:
         """The same rows as CSV (no header), a part at a time; DuckDB writes the next part in a
