@@ -169,12 +169,9 @@ def insert_entries(kind: FileKind, record: CostImport, parsed: Parsed, region_id
             ),
         )
         return
-    # DuckDB makes the first supplier rows ready while the monthly rows are inserted.
-    ahead = None
-    if parsed.supplier_rows is not None:
-        ahead = _ahead(parsed.supplier_rows, pk, region_ids, connection)
-    with contextlib.closing(ahead) if ahead is not None else contextlib.nullcontext():
-        source = record.filename[:100]
+    source = record.filename[:100]
+
+    def monthly_rows() -> None:
         insert_rows(
             CostEntry,
             ("region", "period", "cost_type", "profession", "care_area", "amount_sek", "source", "cost_import"),
@@ -183,9 +180,14 @@ def insert_entries(kind: FileKind, record: CostImport, parsed: Parsed, region_id
                 for (code, month, cost_type, profession, area), total in parsed.sums.items()
             ),
         )  # fmt: skip
-        if ahead is not None:
+
+    if parsed.supplier_rows is not None:
+        # DuckDB makes the first supplier rows ready while the monthly rows are inserted.
+        with contextlib.closing(_ahead(parsed.supplier_rows, pk, region_ids, connection)) as ahead:
+            monthly_rows()
             _copy_supplier_rows(ahead, connection)
-            return
+        return
+    monthly_rows()
     insert_rows(
         SupplierCostEntry,
         SUPPLIER_FIELDS,
