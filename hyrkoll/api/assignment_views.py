@@ -22,9 +22,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hyrkoll.api.base import ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.api.pagination import unfiltered_supplier
 from hyrkoll.api.steps import error_responses, run_step
-from hyrkoll.api.views import ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.assignments import permissions as assignment_permissions
 from hyrkoll.assignments import services as assignment_services
 from hyrkoll.assignments.counts import reports_count

@@ -23,8 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hyrkoll.api.base import FIRST_YEAR, LAST_YEAR, ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.api.schema import ApiAutoSchema
-from hyrkoll.api.views import FIRST_YEAR, LAST_YEAR, ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.compliance import fidelity, permissions
 from hyrkoll.compliance.models import DirectPurchase, SupplierDeviation, Suspension
 from hyrkoll.compliance.views_fidelity import resolve_region

@@ -29,8 +29,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from hyrkoll.api import ordering_views
+from hyrkoll.api.base import INT_RANGE
 from hyrkoll.api.steps import Conflict, error_responses, run_step
-from hyrkoll.api.views import INT_RANGE
 from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import AttemptForm, DecisionForm
 from hyrkoll.ordering.models import AttemptOutcome, DecisionOutcome, InternalAttempt, Need, NeedStatus

@@ -18,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hyrkoll.api.base import query_int, query_str
 from hyrkoll.api.schema import ApiAutoSchema
-from hyrkoll.api.views import query_int, query_str
 from hyrkoll.feed import positions
 from hyrkoll.feed.models import FeedEvent, FeedKind
 

@@ -22,8 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hyrkoll.api.base import FIRST_YEAR, LAST_YEAR, query_str
 from hyrkoll.api.schema import ApiAutoSchema
-from hyrkoll.api.views import FIRST_YEAR, LAST_YEAR, query_str
 from hyrkoll.followup import indicators, report_data
 from hyrkoll.followup.access import can_follow_up, follow_up_scope
 from hyrkoll.followup.indicators import Period, parse_month

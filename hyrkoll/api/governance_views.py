@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from hyrkoll.api.views import ScopedReadOnlyViewSet, query_str
+from hyrkoll.api.base import ScopedReadOnlyViewSet, query_str
 from hyrkoll.governance.models import ActionPlan, Measure, PlanMeasure, SteeringDecision, SubGoal
 
 # --- serializers ------------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hyrkoll.api.views import ScopedReadOnlyViewSet
+from hyrkoll.api.base import ScopedReadOnlyViewSet
 from hyrkoll.followup import importing
 from hyrkoll.followup.access import can_follow_up
 from hyrkoll.followup.forms_imports import ImportUploadForm

@@ -23,8 +23,8 @@ from rest_framework.response import Response
 
 from hyrkoll.api import peppol_views
 from hyrkoll.api.assignment_views import DecideSerializer, ReasonSerializer
+from hyrkoll.api.base import ScopedReadOnlyViewSet, query_str
 from hyrkoll.api.steps import error_responses, run_step
-from hyrkoll.api.views import ScopedReadOnlyViewSet, query_str
 from hyrkoll.invoicing import permissions as invoice_permissions
 from hyrkoll.invoicing import services as invoice_services
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation, InvoiceLine, InvoiceSource, LineKind

@@ -30,9 +30,9 @@ from rest_framework.response import Response
 
 from hyrkoll.accounts.models import Role, Scope
 from hyrkoll.api import ordering_serializers as s
+from hyrkoll.api.base import ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.api.pagination import unfiltered_supplier
 from hyrkoll.api.steps import WorkflowBadRequest, error_responses, run_step
-from hyrkoll.api.views import ScopedReadOnlyViewSet, query_int, query_str
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.lib import personal_numbers

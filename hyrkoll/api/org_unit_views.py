@@ -22,7 +22,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from hyrkoll.api import serializers as s
-from hyrkoll.api.views import INT_RANGE, OrgUnitViewSet
+from hyrkoll.api.base import INT_RANGE
+from hyrkoll.api.views import OrgUnitViewSet
 from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.organisation.forms import OrgUnitForm

@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from hyrkoll.api.views import ScopedReadOnlyViewSet
+from hyrkoll.api.base import ScopedReadOnlyViewSet
 from hyrkoll.governance import services_procurement as services
 from hyrkoll.governance.models import Declaration, Procurement
 

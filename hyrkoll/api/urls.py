@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from hyrkoll.api import (
+    account_views,
     assignment_views,
     compliance_views,
     decision_views,
@@ -63,8 +64,8 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
         name="api-docs",
     ),
-    path("token/", views.ObtainTokenView.as_view(), name="api-token"),
-    path("me/", views.MeView.as_view(), name="api-me"),
+    path("token/", account_views.ObtainTokenView.as_view(), name="api-token"),
+    path("me/", account_views.MeView.as_view(), name="api-me"),
     path("events/", feed_views.EventFeedView.as_view(), name="api-events"),
     path("trend/", followup_views.TrendView.as_view(), name="api-trend"),
     path("targets/", followup_views.TargetListView.as_view(), name="api-targets"),

@@ -1,33 +1,14 @@
-"""The REST API, version 1: read-only views of the agreement register and the caller's own data.
-
-Every queryset starts from ``Model.objects.visible_to(request.user)`` (``hyrkoll.lib.scoping``),
-including the ones prefetched for nested lists, so a user sees through the API exactly what the
-web app shows them. Query-parameter filters only narrow that further.
-"""
+"""The REST API, version 1: read-only views of the organisation, the agreement register and a
+supplier's consultants (``base.ScopedReadOnlyViewSet``: each user sees the rows the web app shows them)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.contrib.auth import authenticate, user_logged_in
-from django.db import transaction
-from django.db.models import Model, Prefetch, QuerySet
-from django.utils.dateparse import parse_date
-from django.utils.translation import gettext as _
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
-from rest_framework.throttling import AnonRateThrottle
-from rest_framework.views import APIView
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
-from hyrkoll.accounts.models import User
 from hyrkoll.agreement.models import (
     AgreementExtension,
     AgreementParameter,
@@ -45,69 +26,9 @@ from hyrkoll.agreement.models import (
     SupplierAdmission,
 )
 from hyrkoll.api import serializers as s
-from hyrkoll.api.schema import ApiAutoSchema
-from hyrkoll.audit import services as audit
-from hyrkoll.audit.models import AuditAction
+from hyrkoll.api.base import ScopedReadOnlyViewSet, query_date, query_int, query_str
 from hyrkoll.consultants.models import Consultant
 from hyrkoll.organisation.models import CareArea, Municipality, OrgUnit, Region
-
-# --- Helpers ------------------------------------------------------------------------------------
-
-
-def query_date(request: Request, name: str) -> datetime.date | None:
-    """The query parameter ``name`` as a date, ``None`` if absent; a 400 naming it if malformed."""
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        value = parse_date(raw)
-    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
-        value = None
-    if value is None:
-        raise ValidationError(
-            {name: [_("%(parameter)s must be a date in the format YYYY-MM-DD.") % {"parameter": name}]}
-        )
-    return value
-
-
-# The years a query parameter may name: a year's arithmetic (the previous year, rolling 12 months)
-# stays inside what dates and the databases hold.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-# A 64-bit signed integer, the widest the databases compare with an id.
-INT_RANGE = (-(2**63), 2**63 - 1)
-
-
-def query_int(
-    request: Request, name: str, *, minimum: int = INT_RANGE[0], maximum: int = INT_RANGE[1]
-) -> int | None:
-    """The query parameter ``name`` as an integer, ``None`` if absent; a 400 naming it if malformed
-    or outside ``minimum``–``maximum``."""
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        message = _("%(parameter)s must be a whole number.") % {"parameter": name}
-        raise ValidationError({name: [message]}) from None
-    if not minimum <= value <= maximum:
-        message = _("%(parameter)s must be between %(minimum)s and %(maximum)s.") % {
-            "parameter": name,
-            "minimum": minimum,
-            "maximum": maximum,
-        }
-        raise ValidationError({name: [message]})
-    return value
-
-
-def query_str(request: Request, name: str) -> str | None:
-    """The query parameter ``name``, ``None`` if absent; a 400 naming it if it holds a NUL character
-    (which no stored text contains, and which PostgreSQL refuses to compare: a 500 otherwise)."""
-    value = request.query_params.get(name, "").strip()
-    if "\x00" in value:
-        message = _("%(parameter)s must not contain a NUL character.") % {"parameter": name}
-        raise ValidationError({name: [message]})
-    return value or None
 
 
 def _date_parameter(name: str, description: str) -> OpenApiParameter:
@@ -116,38 +37,6 @@ def _date_parameter(name: str, description: str) -> OpenApiParameter:
 
 def _str_parameter(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, description=description)
-
-
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """A read-only viewset whose rows are the ones the caller may see.
-
-    Subclasses set ``model`` and may override ``scoped_queryset`` (to add select/prefetch) and
-    ``filter_list`` (query-parameter filters, applied to the list only).
-    """
-
-    model: type[Model]
-    schema = ApiAutoSchema()
-
-    def visible(self, model: type[Model]) -> QuerySet[Any]:
-        return model.objects.visible_to(self.request.user)  # type: ignore[attr-defined]
-
-    def scoped_queryset(self) -> QuerySet[Any]:
-        return self.visible(self.model)
-
-    def filter_list(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset
-
-    def get_queryset(self) -> QuerySet[Any]:
-        queryset = self.scoped_queryset()
-        if self.action == "list":
-            queryset = self.filter_list(queryset)
-        return queryset
-
-    def get_object(self) -> Any:
-        # No row has a NUL in its code, and PostgreSQL refuses to compare one (a 500 otherwise).
-        if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
-            raise NotFound()
-        return super().get_object()
 
 
 # --- Organisation -------------------------------------------------------------------------------
@@ -380,76 +269,3 @@ class ConsultantViewSet(ScopedReadOnlyViewSet):
 
     def scoped_queryset(self) -> QuerySet[Any]:
         return self.visible(Consultant).select_related("supplier", "profession", "competence")
-
-
-# --- Accounts -----------------------------------------------------------------------------------
-
-
-@extend_schema(tags=["accounts"])
-class MeView(APIView):
-    """The signed-in user: scope, region or supplier, and roles."""
-
-    schema = ApiAutoSchema()
-
-    @extend_schema(responses=s.MeSerializer)
-    def get(self, request: Request) -> Response:
-        users = User.objects.visible_to(request.user).select_related("region", "supplier")
-        user = users.get(pk=request.user.pk)
-        return Response(s.MeSerializer(user).data)
-
-
-class TokenRateThrottle(AnonRateThrottle):
-    """Limits token requests per client address (the ``anon`` rate in settings)."""
-
-
-@extend_schema(tags=["accounts"])
-class ObtainTokenView(APIView):
-    """Exchange a username and password for the user's API token.
-
-    Authentication goes through django-axes, so repeated failures lock the account for this
-    address just as on the login page.
-    """
-
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [TokenRateThrottle]
-    schema = ApiAutoSchema()
-
-    def get_serializer(self, *args: Any, **kwargs: Any) -> BaseSerializer:
-        # Lets the browsable API render a form.
-        return s.TokenRequestSerializer(*args, **kwargs)
-
-    @extend_schema(
-        request=s.TokenRequestSerializer,
-        responses={
-            200: s.TokenResponseSerializer,
-            400: OpenApiResponse(description="Wrong username or password."),
-            403: OpenApiResponse(description="Locked after too many failed attempts."),
-        },
-    )
-    def post(self, request: Request) -> Response:
-        serializer = s.TokenRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request=request,
-            username=serializer.validated_data["username"],
-            password=serializer.validated_data["password"],
-        )
-        # Axes flags the request it was given (the DRF request) when the account is locked.
-        if getattr(request, "axes_locked_out", False):
-            return Response(
-                {"detail": _("Too many failed sign-in attempts. Try again later.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
-        if user is None:
-            return Response(
-                {"non_field_errors": [_("Unable to sign in with the given username and password.")]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        with transaction.atomic():
-            token, created = Token.objects.get_or_create(user=user)
-            if created:
-                audit.record(user, AuditAction.UPDATE, user, reason="API token created")
-        # A successful sign-in: updates last_login and resets the failure count (AXES_RESET_ON_SUCCESS).
-        user_logged_in.send(sender=type(user), request=request, user=user)
-        return Response({"token": token.key})
