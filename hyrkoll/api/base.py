@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from hyrkoll.api.schema import ApiAutoSchema
 
@@ -106,3 +107,24 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
             raise NotFound()
         return super().get_object()
+
+
+class FlatListMixin:
+    """A list read as flat rows (``values_list``) rather than model instances fed through the serializer.
+
+    For lists clients read in pages of hundreds of rows (a supplier's system reads every consultant at
+    its start): 500 consultants with their supplier, profession and competence took ~60 ms to build
+    as instances and serialize, against a few milliseconds as tuples. ``flat_fields`` maps each key of
+    the serializer's output to the ORM path of its value, in the serializer's order; the detail view
+    keeps the serializer, and a test holds the two to the same JSON.
+    """
+
+    flat_fields: dict[str, str]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = self.filter_queryset(self.get_queryset()).values_list(*self.flat_fields.values())  # type: ignore[attr-defined]
+        names = tuple(self.flat_fields)
+        page = self.paginate_queryset(rows)  # type: ignore[attr-defined]
+        if page is None:
+            return Response([dict(zip(names, row, strict=True)) for row in rows])
+        return self.get_paginated_response([dict(zip(names, row, strict=True)) for row in page])  # type: ignore[attr-defined]

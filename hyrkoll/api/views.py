@@ -26,7 +26,7 @@ from hyrkoll.agreement.models import (
     SupplierAdmission,
 )
 from hyrkoll.api import serializers as s
-from hyrkoll.api.base import ScopedReadOnlyViewSet, query_date, query_int, query_str
+from hyrkoll.api.base import FlatListMixin, ScopedReadOnlyViewSet, query_date, query_int, query_str
 from hyrkoll.consultants.models import Consultant
 from hyrkoll.organisation.models import CareArea, Municipality, OrgUnit, Region
 
@@ -261,11 +261,28 @@ class AccessionViewSet(ScopedReadOnlyViewSet):
 
 
 @extend_schema(tags=["suppliers"])
-class ConsultantViewSet(ScopedReadOnlyViewSet):
+class ConsultantViewSet(FlatListMixin, ScopedReadOnlyViewSet):
     """A supplier's own consultants (a supplier user sees only their supplier's)."""
 
     model = Consultant
     serializer_class = s.ConsultantSerializer
+    flat_fields = {
+        "id": "id",
+        "supplier_org_no": "supplier__org_no",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "profession": "profession__code",
+        "competence": "competence__code",
+        "licence_number": "licence_number",
+        "licensed_on": "licensed_on",
+        "specialist_since": "specialist_since",
+        "hlr_trained_on": "hlr_trained_on",
+    }
 
     def scoped_queryset(self) -> QuerySet[Any]:
-        return self.visible(Consultant).select_related("supplier", "profession", "competence")
+        # The id last: consultants of the same name keep their order from page to page.
+        return (
+            self.visible(Consultant)
+            .select_related("supplier", "profession", "competence")
+            .order_by("supplier", "last_name", "first_name", "pk")
+        )

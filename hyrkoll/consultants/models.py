@@ -45,6 +45,12 @@ class Consultant(models.Model):
 
     class Meta:
         ordering = ["supplier", "last_name", "first_name"]
+        indexes = [
+            # A supplier's consultants by name, page by page (the API's list, the id last).
+            models.Index(
+                fields=["supplier", "last_name", "first_name", "id"], name="consultant_supplier_by_name"
+            ),
+        ]
         verbose_name = _("consultant")
         verbose_name_plural = _("consultants")
 
