@@ -108,7 +108,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
                 [tables.lines_table(lines), tables.deviations_table(deviations)], fmt, "invoice-lines"
             )
         return exports.download([tables.invoices_table(rows)], fmt, "invoices")
-    page, query = paginate(request, rows)
+    totals = _totals(rows)
+    page, query = paginate(request, rows, count=totals["count"])  # one pass over the rows, not two
     user = request.user
     context: dict[str, Any] = {
         "page": page,
@@ -116,7 +117,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         "listing": listing,
         "may_import": user.region_id is not None and permissions.can_import(user, user.region_id),
         "may_submit": permissions.can_submit(user),
-        "totals": _totals(rows),
+        "totals": totals,
     }
     return render(request, "invoicing/invoice_list.html", context)
 

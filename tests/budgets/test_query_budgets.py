@@ -305,7 +305,7 @@ BUDGETS: list[Budget] = [
     Budget("ordering:supplier_call_offs", "supplier_user_a", _rows(builders.offered), 10),
     Budget("assignments:list", "call_off_unit", _rows(builders.awarded), 10),
     Budget("assignments:supplier_list", "supplier_user_a", _rows(builders.awarded), 10),
-    Budget("invoicing:list", "call_off_unit", _rows(invoices), 11),
+    Budget("invoicing:list", "call_off_unit", _rows(invoices), 10),
     # detail pages: their collection grows
     Budget("ordering:need_detail", "call_off_unit", need_with_offers, 26, detail=True),
     Budget("ordering:supplier_call_off", "supplier_user_a", call_off_with_offers, 9, detail=True),
