@@ -8,7 +8,8 @@ of answering 500.
 
 The forecasting model (statsmodels, about 1.9 s to import) is loaded here too: the dashboards
 import it only when a forecast is first computed, which made each worker's first national
-dashboard take seconds.
+dashboard take seconds. So are the PDF and Excel writers (WeasyPrint about 0.9 s, openpyxl 0.26 s),
+imported by the exports only when a report is first downloaded.
 """
 
 import os
@@ -19,4 +20,7 @@ from django.urls import get_resolver
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hyrkoll.settings")
 application = get_wsgi_application()
 get_resolver().url_patterns  # noqa: B018 – imports every view module (see above)
+import openpyxl  # noqa: E402, F401 – the Excel downloads' writer (see above)
+import weasyprint  # noqa: E402, F401 – the PDF report's renderer (see above)
+
 import hyrkoll.forecasting.data  # noqa: E402, F401 – statsmodels, before the workers fork (see above)

@@ -1,4 +1,4 @@
-"""The production entry point imports every view module and statsmodels at start (see ``hyrkoll.wsgi``), without
+"""The production entry point imports every view module, statsmodels and the PDF/Excel writers at start (see ``hyrkoll.wsgi``), without
 opening a database connection (under ``gunicorn --preload`` the workers would share it)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 def test_the_wsgi_module_imports_the_views_before_the_first_request() -> None:
     script = (
         "import sys, hyrkoll.wsgi; from django.db import connections; "
-        "print(all(name in sys.modules for name in ('hyrkoll.api.views', 'hyrkoll.ordering.views.needs', 'statsmodels')), "
+        "print(all(name in sys.modules for name in ('hyrkoll.api.views', 'hyrkoll.ordering.views.needs', 'statsmodels', 'weasyprint', 'openpyxl')), "
         "all(c.connection is None for c in connections.all(initialized_only=True)))"
     )
     env = {**os.environ, "HYRKOLL_TESTING": "1"}
