@@ -1,5 +1,5 @@
 """The load benchmark's printout: Locust's per-request figures against the targets, the throughput,
-the failures and the ten slowest SQL statements from ``pg_stat_statements``."""
+the failures, and the ten slowest and ten busiest SQL statements from ``pg_stat_statements``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -132,19 +133,36 @@ def _shorten(sql: str, length: int = 150) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+_STATEMENTS = """
+    SELECT calls, mean_exec_time, total_exec_time, rows, query
+    FROM pg_stat_statements
+    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND query NOT ILIKE '%%pg_stat_statements%%'
+    ORDER BY {order} DESC
+    LIMIT %s
+"""
+
+
 def print_slowest_sql(url: str, limit: int = 10) -> None:
-    """The statements with the highest mean time since the last reset (the load run)."""
-    query = """
-        SELECT calls, mean_exec_time, total_exec_time, rows, query
-        FROM pg_stat_statements
-        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND query NOT ILIKE '%%pg_stat_statements%%'
-        ORDER BY mean_exec_time DESC
-        LIMIT %s
-    """
+    """The statements with the highest mean time since the last reset (the load run), then the ones
+    the database spent most time on altogether (what to make cheaper to relieve a busy machine)."""
     with psycopg.connect(url) as connection:
-        statements = connection.execute(query, (limit,)).fetchall()
+        slowest = connection.execute(_STATEMENTS.format(order="mean_exec_time"), (limit,)).fetchall()
+        busiest = connection.execute(_STATEMENTS.format(order="total_exec_time"), (limit,)).fetchall()
+        all_calls, all_ms = connection.execute(
+            "SELECT sum(calls), sum(total_exec_time) FROM pg_stat_statements"
+            " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ).fetchone()
     print(f"\nthe {limit} slowest SQL statements by mean time (pg_stat_statements, during the load run):")
+    _print_statements(slowest)
+    print(
+        f"\nthe {limit} SQL statements with the most time in all (of {all_calls or 0} calls taking"
+        f" {(all_ms or 0) / 1000:.1f} s of execution):"
+    )
+    _print_statements(busiest)
+
+
+def _print_statements(statements: list[tuple[Any, ...]]) -> None:
     print(f"{'mean ms':>9} {'total ms':>10} {'calls':>7} {'rows':>8}  statement")
     for calls, mean, total, rows, sql in statements:
         print(f"{mean:>9.1f} {total:>10.0f} {calls:>7} {rows:>8}  {_shorten(sql)}")
