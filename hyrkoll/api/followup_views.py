@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from hyrkoll.api.base import FIRST_YEAR, LAST_YEAR, query_str
 from hyrkoll.api.schema import ApiAutoSchema
-from hyrkoll.followup import indicators, report_data
+from hyrkoll.followup import indicators, report_rows, trend_report
 from hyrkoll.followup.access import can_follow_up, follow_up_scope
 from hyrkoll.followup.indicators import Period, parse_month
 from hyrkoll.followup.models import RegionTarget
@@ -284,7 +284,9 @@ class BemanningstrendView(FollowUpView):
             raise ValidationError({"half": [_("Give half (YYYY-1 or YYYY-2) or quarter (YYYY-1 … YYYY-4).")]})
         try:
             period = (
-                report_data.parse_half(half) if half is not None else report_data.parse_quarter(quarter or "")
+                trend_report.parse_half(half)
+                if half is not None
+                else trend_report.parse_quarter(quarter or "")
             )
             if not FIRST_YEAR <= period.start.year <= LAST_YEAR:
                 raise ValueError(f"{period.start.year} is outside {FIRST_YEAR}–{LAST_YEAR}")
@@ -293,5 +295,5 @@ class BemanningstrendView(FollowUpView):
             message = _("%(parameter)s must be a year and a number, e.g. 2025-1.") % {"parameter": name}
             raise ValidationError({name: [message]}) from None
         regions, national = self.scope(period.end)
-        data = report_data.bemanningstrend(period, regions, include_national=national)
-        return Response(report_data.jsonable(data))
+        data = trend_report.bemanningstrend(period, regions, include_national=national)
+        return Response(report_rows.jsonable(data))

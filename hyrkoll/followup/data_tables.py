@@ -1,6 +1,6 @@
-"""The follow-up's tables built from the dictionaries of ``report_data``: hired cost per year, the
-rolling 12 months, the regions, by profession and care area, the cost types and the staffing
-metrics – shown beside their charts and downloaded as CSV and Excel (``exports``)."""
+"""The follow-up's tables built from the dictionaries of ``dashboard_data`` and ``trend_report``:
+hired cost per year, the rolling 12 months, the regions, by profession and care area, the cost
+types and the staffing metrics – shown beside their charts and downloaded as CSV and Excel (``exports``)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def regions_table(
     national: dict[str, Any] | None = None,
     links: Sequence[str | None] = (),
 ) -> Table:
-    """One row per region; with ``national`` (``report_data.comparison``) the whole country below."""
+    """One row per region; with ``national`` (``report_rows.comparison``) the whole country below."""
     labels = [
         _("Region"),
         _("Hired (SEK)"),
@@ -167,7 +167,7 @@ def by_care_area_table(rows: list[dict[str, Any]], where: str, period_label: str
 
 
 def costs_table(figures: dict[str, Any], where: str, period_label: str) -> Table:
-    """Hired staff beside the internal pool, overtime and own personnel (``report_data.comparison``):
+    """Hired staff beside the internal pool, overtime and own personnel (``report_rows.comparison``):
     shows whether hired cost moved into the pool and overtime instead of disappearing."""
     kinds = [
         (_("Hired staff"), "hired_sek", "hired_pct"),

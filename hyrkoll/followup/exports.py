@@ -5,7 +5,7 @@ A ``Table`` holds raw values (``Decimal``, ``date``, ``int``, ``bool``, ``str``,
 kind of each column. The web page shows them formatted for the active language (Swedish: "1 234 567"
 and "2,45 %"); the CSV has plain numbers in the language's spreadsheet convention (no grouping); the workbook
 has numbers with number formats. The tables of the dashboards and the report are built from the
-dictionaries of ``report_data`` in ``data_tables``.
+dictionaries of ``report_rows``, ``dashboard_data`` and ``trend_report`` in ``data_tables``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hyrkoll.followup import data_tables, exports, outlook, report_data
+from hyrkoll.followup import dashboard_data, data_tables, exports, outlook
 from hyrkoll.followup.access import follow_up_scope, sees_everything, sees_region_detail
 from hyrkoll.followup.dashboard_blocks import (
     action_plan_link,
@@ -111,7 +111,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return message_page(
             request, _("The national figures are not published yet"), not_published_message(month), status=403
         )
-    data = report_data.national_dashboard(month)
+    data = dashboard_data.national_dashboard(month)
     tables = national_tables(data)
     parameters = {"month": f"{month:%Y-%m}"}
     where = _("the whole country")
@@ -224,7 +224,7 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         )
     if month is None:
         return render(request, "followup/dashboard_region.html", {"month": None, "region": region})
-    data = report_data.region_dashboard(code, month)
+    data = dashboard_data.region_dashboard(code, month)
     tables = region_tables(data)
     where = region.name
     blocks = [

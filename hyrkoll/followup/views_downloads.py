@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hyrkoll.followup import exports, outlook, report_data
+from hyrkoll.followup import dashboard_data, exports, outlook
 from hyrkoll.followup.access import follow_up_scope, sees_everything, sees_region_detail
 from hyrkoll.followup.dashboard_parts import (
     CONTENT_TYPES,
@@ -39,7 +39,7 @@ def dashboard_table(request: HttpRequest, name: str) -> tuple[Table, str]:
     if code is None:
         if not national:
             raise PermissionDenied
-        data = report_data.national_dashboard(month)
+        data = dashboard_data.national_dashboard(month)
         tables = national_tables(data, links=False)
         if sees_everything(request.user) and month == last_data_month():
             tables |= outlook.national_tables(outlook.forecast(), data["rolling12"], links=False)
@@ -47,7 +47,7 @@ def dashboard_table(request: HttpRequest, name: str) -> tuple[Table, str]:
         if regions is not None and code not in regions:
             raise PermissionDenied
         region = Region.objects.get(code=code)
-        data = report_data.region_dashboard(code, month)
+        data = dashboard_data.region_dashboard(code, month)
         tables = region_tables(data)
         if sees_region_detail(request.user, code):
             tables |= detail_tables(region.pk, region.name)

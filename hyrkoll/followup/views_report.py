@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hyrkoll.followup import data_tables, exports, report_data
+from hyrkoll.followup import data_tables, exports, trend_report
 from hyrkoll.followup.access import follow_up_scope, latest_visible_month, published_through
 from hyrkoll.followup.dashboard_parts import (
     BadParameter,
@@ -68,9 +68,9 @@ def chosen_period(request: HttpRequest) -> tuple[Period, dict[str, str]]:
         raise BadParameter(_("Choose either a half-year or a quarter, not both."))
     try:
         if half:
-            return report_data.parse_half(half), {"half": half}
+            return trend_report.parse_half(half), {"half": half}
         if quarter:
-            return report_data.parse_quarter(quarter), {"quarter": quarter}
+            return trend_report.parse_quarter(quarter), {"quarter": quarter}
     except ValueError:
         if half:
             raise BadParameter(
@@ -89,7 +89,7 @@ def period_choices() -> dict[str, list[tuple[str, str]]]:
 
     def options(periods: list[tuple[str, Period]]) -> list[tuple[str, str]]:
         return [
-            (value, report_data.period_label(period)) for value, period in periods if period.end <= latest
+            (value, trend_report.period_label(period)) for value, period in periods if period.end <= latest
         ]
 
     return {
@@ -176,7 +176,7 @@ def report_for(
     request: HttpRequest, period: Period, *, links: bool = True
 ) -> tuple[dict[str, Any], dict[str, Table]]:
     regions, national = follow_up_scope(request.user, period.end)
-    data = report_data.bemanningstrend(period, regions, include_national=national)
+    data = trend_report.bemanningstrend(period, regions, include_national=national)
     return data, report_tables(data, links=links)
 
 

@@ -1,4 +1,4 @@
-"""The dashboards' and the Bemanningstrend report's data (``report_data``), on the trend fixture.
+"""The dashboards' and the Bemanningstrend report's data (``dashboard_data``, ``trend_report``, ``report_rows``), on the trend fixture.
 
 See ``test_trend_command`` for the fixture (July 2020 – June 2022, regions 14 and 01).
 """
@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from hyrkoll.followup import report_data
+from hyrkoll.followup import dashboard_data, report_rows, trend_report
 from hyrkoll.followup.indicators import Period, month
 from hyrkoll.followup.models import CostEntry, CostType, RegionTarget, StaffingMetric
 from hyrkoll.followup.tests.test_trend_command import add_trend_costs
@@ -38,7 +38,7 @@ def by_code(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def test_national_dashboard(data: dict[str, Region]) -> None:
     with CaptureQueriesContext(connection) as queries:
-        result = report_data.national_dashboard(JUNE_2022)
+        result = dashboard_data.national_dashboard(JUNE_2022)
     assert len(queries) <= 8  # no query per region
 
     assert result["period"] == Period(month(2021, 7), JUNE_2022)
@@ -102,7 +102,7 @@ def test_region_dashboard(data: dict[str, Region]) -> None:
         region=r14, period=month(2022, 5), metric="sick_leave_pct", value=Decimal("6.5")
     )
 
-    result = report_data.region_dashboard("14", JUNE_2022)
+    result = dashboard_data.region_dashboard("14", JUNE_2022)
 
     assert result["region"] == {"code": "14", "name": "Västra Götalandsregionen"}
     assert result["figures"]["share_pct"] == Decimal("3.25")
@@ -135,13 +135,13 @@ def test_region_dashboard(data: dict[str, Region]) -> None:
 
 def test_region_dashboard_unknown_region(db: Any) -> None:
     with pytest.raises(Region.DoesNotExist):
-        report_data.region_dashboard("99", JUNE_2022)
+        dashboard_data.region_dashboard("99", JUNE_2022)
 
 
 def test_bemanningstrend_rose(data: dict[str, Region]) -> None:
     """H1 2022 against H1 2021: nation 273 against 261 (+4.60 %), share 1.52 % (+0.07 pp)."""
     with translation.override("en"):
-        result = report_data.bemanningstrend(Period.half_year(2022, 1))
+        result = trend_report.bemanningstrend(Period.half_year(2022, 1))
 
     assert result["label"] == "Half-year 1 2022"
     assert result["national"]["hired_sek"] == Decimal(273)
@@ -174,7 +174,7 @@ def test_bemanningstrend_fell(data: dict[str, Region]) -> None:
         care_area="psychiatry", amount_sek=Decimal(1000),
     )  # fmt: skip
     with translation.override("en"):
-        result = report_data.bemanningstrend(Period.quarter(2022, 2))
+        result = trend_report.bemanningstrend(Period.quarter(2022, 2))
 
     assert result["label"] == "Quarter 2 2022"
     assert result["national"]["change"]["hired_sek"] < 0
@@ -184,12 +184,12 @@ def test_bemanningstrend_fell(data: dict[str, Region]) -> None:
 
 def test_bemanningstrend_in_swedish_formats_numbers_the_swedish_way(data: dict[str, Region]) -> None:
     with translation.override("sv"):
-        result = report_data.bemanningstrend(Period.half_year(2022, 1))
+        result = trend_report.bemanningstrend(Period.half_year(2022, 1))
     assert "4,60" in result["summary"][0]
 
 
 def test_bemanningstrend_limited_for_a_region_before_publication(data: dict[str, Region]) -> None:
-    result = report_data.bemanningstrend(Period.half_year(2022, 1), ["14"], include_national=False)
+    result = trend_report.bemanningstrend(Period.half_year(2022, 1), ["14"], include_national=False)
 
     assert [row["code"] for row in result["regions"]] == ["14"]
     assert result["national"] is None and result["by_profession"] is None
@@ -199,13 +199,13 @@ def test_bemanningstrend_limited_for_a_region_before_publication(data: dict[str,
 
 def test_bemanningstrend_without_previous_year(data: dict[str, Region]) -> None:
     with translation.override("en"):
-        result = report_data.bemanningstrend(Period.half_year(2020, 2))
+        result = trend_report.bemanningstrend(Period.half_year(2020, 2))
     assert "There are no figures for the same period last year." in result["summary"][0]
     assert result["largest_increase"] is None
 
 
 def test_jsonable(data: dict[str, Region]) -> None:
-    result = report_data.jsonable(report_data.bemanningstrend(Period.half_year(2022, 1)))
+    result = report_rows.jsonable(trend_report.bemanningstrend(Period.half_year(2022, 1)))
     json.dumps(result)  # plain JSON
     assert result["period"] == {"from": "2022-01", "to": "2022-06"}
     assert result["national"]["share_pct"] == 1.52
@@ -217,21 +217,21 @@ def test_jsonable(data: dict[str, Region]) -> None:
     [("2025-1", Period(month(2025, 1), month(2025, 6))), ("2025-2", Period(month(2025, 7), month(2025, 12)))],
 )
 def test_parse_half(text: str, expected: Period) -> None:
-    assert report_data.parse_half(text) == expected
+    assert trend_report.parse_half(text) == expected
 
 
 @pytest.mark.parametrize("text", ["2025-3", "2025", "25-1", "2025-0", "x-1"])
 def test_parse_half_refuses(text: str) -> None:
     with pytest.raises(ValueError):
-        report_data.parse_half(text)
+        trend_report.parse_half(text)
 
 
 def test_parse_quarter() -> None:
-    assert report_data.parse_quarter("2025-4") == Period(month(2025, 10), month(2025, 12))
+    assert trend_report.parse_quarter("2025-4") == Period(month(2025, 10), month(2025, 12))
     with pytest.raises(ValueError):
-        report_data.parse_quarter("2025-5")
+        trend_report.parse_quarter("2025-5")
 
 
 def test_period_label_of_other_periods() -> None:
     with translation.override("en"):
-        assert report_data.period_label(Period.rolling12(datetime.date(2025, 3, 1))) == "2024-04 – 2025-03"
+        assert trend_report.period_label(Period.rolling12(datetime.date(2025, 3, 1))) == "2024-04 – 2025-03"
