@@ -353,3 +353,23 @@ class TrendPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.through_month:%Y-%m}"
+
+
+class FiguresVersion(models.Model):
+    """One row (pk 1) whose ``token`` is a new random value after every statement that writes the
+    cost entries, the staffing metrics, the regions' targets or the regions (database triggers,
+    migration 0006: imports, ``--replace``, bulk inserts and COPY, deletions, edits in the admin or
+    the shell alike). The cached dashboards and forecasts are keyed by it (``figures_cache``).
+
+    SQLite drops a table's triggers when a migration rebuilds the table: such a migration must
+    create them again (``test_figures_cache`` checks that every write still changes the token).
+    """
+
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("figures version")
+        verbose_name_plural = _("figures versions")
+
+    def __str__(self) -> str:
+        return self.token

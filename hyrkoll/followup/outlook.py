@@ -1,6 +1,6 @@
 """Where the share is heading, for the pages: the forecast (``hyrkoll.forecasting``) of a region or
-of the nation and every region, cached while the figures stay the same, and what the dashboards,
-the start page and the action plans show of it.
+of the nation and every region, cached while the figures stay the same (``figures_cache.marker``),
+and what the dashboards, the start page and the action plans show of it.
 
 The forecast always starts from the latest figures (not from a month chosen on a dashboard), and
 uses months that may not be published yet: only the region's own users and the national level see
@@ -15,15 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from hyrkoll.followup import charts, exports
+from hyrkoll.followup import charts, exports, figures_cache
 from hyrkoll.followup.exports import MONTH, PCT, SEK, TEXT, Column, Table
 from hyrkoll.followup.indicators import NATIONAL_TARGET_PCT, add_months, target_path
-from hyrkoll.followup.models import CostEntry, RegionTarget
+from hyrkoll.followup.models import CostEntry
 from hyrkoll.lib import numbers
 
 CACHE_SECONDS = 15 * 60
@@ -32,16 +31,9 @@ FORECAST_TABLE = "forecast"
 REGIONS_TABLE = "regions_outlook"
 
 
-def marker() -> str:
-    """Changes whenever cost figures or targets are imported, replaced or edited."""
-    costs = CostEntry.objects.aggregate(last=Max("pk"))["last"]
-    targets = RegionTarget.objects.aggregate(last=Max("pk"), count=Count("pk"))
-    return f"{costs}-{targets['last']}-{targets['count']}"
-
-
 def forecast(region_codes: tuple[str, ...] | None = None) -> dict[str, Any]:
     """``forecasting.data.forecasts`` for the regions (None: the nation and every region), cached."""
-    key = f"hyrkoll:forecast:{marker()}:{','.join(region_codes) if region_codes else '*'}"
+    key = f"hyrkoll:forecast:{figures_cache.marker()}:{','.join(region_codes) if region_codes else '*'}"
     result = cache.get(key)
     if result is None:
         from hyrkoll.forecasting.data import forecasts  # statsmodels: loaded when first needed

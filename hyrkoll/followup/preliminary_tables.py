@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from hyrkoll.followup import preliminary, region_figures
 from hyrkoll.followup.exports import MONTH, SEK, SIGNED_SEK, Column, Table
-from hyrkoll.followup.outlook import marker as outlook_marker
+from hyrkoll.followup.figures_cache import marker as figures_marker
 
 PRELIMINARY = "preliminary"
 LEDGER_VS_HYRKOLL = "ledger_vs_hyrkoll"
@@ -66,7 +66,7 @@ def detail_tables(
 ) -> dict[str, Table]:
     """Both tables, by name; ``limit`` caps the difference rows (the page; the file has them all)."""
     today = today or timezone.localdate()
-    marker = (today, outlook_marker())
+    marker = (today, figures_marker())
     months = region_figures.cached(
         region_id, "preliminary", marker, lambda: preliminary.preliminary_months(region_id, today)
     )
