@@ -1,6 +1,10 @@
 """What the national and the regional follow-up dashboards show, for the rolling 12 months ending
 at a month (``national_dashboard``, ``region_dashboard``); the rows are ``report_rows``'.
 
+About 16 aggregate queries over the cost entries each (tens of thousands of rows a month at
+national scale), so the results are kept in the shared cache under the figures' version and the
+language (``figures_cache``): a page asks for them again only after the figures changed.
+
 Permissions are the caller's business (``access.follow_up_scope``).
 """
 
@@ -13,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from hyrkoll.followup import indicators
+from hyrkoll.followup import figures_cache, indicators
 from hyrkoll.followup.indicators import (
     CENT,
     NATIONAL_TARGET_PCT,
@@ -62,6 +66,13 @@ def _dashboard_common(last_month: datetime.date, region_code: str | None) -> dic
 
 
 def national_dashboard(last_month: datetime.date) -> dict[str, Any]:
+    """``compute_national_dashboard``, cached while the figures stay the same."""
+    return figures_cache.cached(
+        "national-dashboard", (f"{last_month:%Y-%m}",), lambda: compute_national_dashboard(last_month)
+    )
+
+
+def compute_national_dashboard(last_month: datetime.date) -> dict[str, Any]:
     """The national dashboard for the rolling 12 months ending ``last_month``.
 
     Keys: ``last_month``, ``period``/``previous_period`` (``Period``), ``national_target_pct`` (2),
@@ -151,6 +162,15 @@ def staffing_metrics(region_code: str, last_month: datetime.date) -> list[dict[s
 
 
 def region_dashboard(region_code: str, last_month: datetime.date) -> dict[str, Any]:
+    """``compute_region_dashboard``, cached while the figures stay the same."""
+    return figures_cache.cached(
+        "region-dashboard",
+        (region_code, f"{last_month:%Y-%m}"),
+        lambda: compute_region_dashboard(region_code, last_month),
+    )
+
+
+def compute_region_dashboard(region_code: str, last_month: datetime.date) -> dict[str, Any]:
     """One region's dashboard for the rolling 12 months ending ``last_month``.
 
     Keys as ``national_dashboard`` for the region (``yearly_hired``, ``rolling12`` – each month also
