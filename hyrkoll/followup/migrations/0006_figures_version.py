@@ -3,7 +3,8 @@ that writes ``followup_costentry``, ``followup_staffingmetric``, ``followup_regi
 ``organisation_region`` – the key of the cached dashboards and forecasts (``figures_cache``).
 
 PostgreSQL: one statement-level trigger per table (INSERT, UPDATE, DELETE, TRUNCATE; COPY included),
-so an import of thousands of rows replaces the token once per statement. SQLite has row-level
+so an import of thousands of rows replaces the token once per statement, and ENABLE ALWAYS, so it
+fires under ``session_replication_role = replica`` too. SQLite has row-level
 triggers only: one per table and operation. Both upsert the row, so a flushed table gets it back.
 """
 
@@ -38,6 +39,8 @@ def install(apps, schema_editor) -> None:
                 f"CREATE TRIGGER {_trigger(table)} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
             )
+            # Also under session_replication_role = replica (the scale generator's COPY), as the tallies.
+            schema_editor.execute(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {_trigger(table)}")
     elif connection.vendor == "sqlite":
         for table in TABLES:
             for operation in SQLITE_OPERATIONS:

@@ -120,6 +120,22 @@ def test_every_write_of_the_figures_changes_the_marker(world: dict[str, Any]) ->
     changed()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="session_replication_role is PostgreSQL's")
+def test_a_write_as_replica_changes_the_marker_too(world: dict[str, Any]) -> None:
+    """The scale generator copies with ``session_replication_role = replica``, which silences
+    ordinary triggers; the version's are ENABLE ALWAYS."""
+    region = Region.objects.get(code="14")
+    before = figures_cache.marker()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        CostEntry.objects.create(
+            region=region, period=JUNE_2025, cost_type=CostType.HIRED, amount_sek=Decimal(1)
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+    assert figures_cache.marker() != before
+
+
 def test_the_dashboards_data_pickles(world: dict[str, Any]) -> None:
     add_costs()
     StaffingMetric.objects.create(
