@@ -359,7 +359,8 @@ class FiguresVersion(models.Model):
     """One row (pk 1) whose ``token`` is a new random value after every statement that writes the
     cost entries, the staffing metrics, the regions' targets or the regions (database triggers,
     migration 0006: imports, ``--replace``, bulk inserts and COPY, deletions, edits in the admin or
-    the shell alike). The cached dashboards and forecasts are keyed by it (``figures_cache``).
+    the shell alike; on SQLite updates and deletions, inserts being seen in the tables' highest ids).
+    The cached dashboards and forecasts are keyed by it (``figures_cache``).
 
     SQLite drops a table's triggers when a migration rebuilds the table: such a migration must
     create them again (``test_figures_cache`` checks that every write still changes the token).
