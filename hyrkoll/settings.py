@@ -149,7 +149,7 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Authentication ----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "hyrkoll.accounts.backends.UserModelBackend",  # ModelBackend, the user with region and supplier
     "hyrkoll.accounts.backends.RolePermissionBackend",
 ]
 LOGIN_URL = "login"
