@@ -19,6 +19,17 @@ from hyrkoll.organisation.models import CareArea, Municipality, OrgUnit, OrgUnit
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache, as each run of the app may: a test's rolled-back rows
+    give their ids to the next test's rows (SQLite), so a figures version (``figures_cache``) seen in
+    one test can come back in the next with other figures behind it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def make_user(username: str, *, scope: str, roles: tuple[str, ...] = (), **fields: Any) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, scope=scope, **fields)
     for role in roles:

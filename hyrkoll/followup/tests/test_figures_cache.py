@@ -40,6 +40,7 @@ JUNE_2025 = month(2025, 6)
 NBSP = "\xa0"
 NATIONAL = reverse("followup:dashboard") + "?month=2025-06"
 REGION_14 = reverse("followup:region_dashboard", args=["14"]) + "?month=2025-06"
+REPORT = reverse("followup:report") + "?half=2025-1"
 COST_HEADER = ["region", "period", "cost_type", "profession", "care_area", "amount_sek"]
 METRIC_HEADER = ["region", "period", "metric", "profession", "care_area", "value"]
 # What differs between two renderings of the same page: the CSRF token and the CSP nonce.
@@ -167,6 +168,32 @@ def test_a_second_view_makes_fewer_queries_and_shows_the_same_page(coordinator: 
     assert second == first
     assert second_queries < first_queries
     assert "516,000" in second
+
+
+def test_the_report_is_computed_once_and_shows_an_import_at_once(coordinator: Client) -> None:
+    first, first_queries = page(coordinator, REPORT)
+    second, second_queries = page(coordinator, REPORT)
+    assert second == first
+    assert second_queries < first_queries
+    assert "Norrbotten" in second
+
+    # Region 25 had no figures for the half-year: it gets a share of its own.
+    import_costs(
+        [
+            ["25", "2025-03", "hired", "doctor", "primary", "5000"],
+            ["25", "2025-03", "own", "", "primary", "100000"],
+        ]
+    )
+
+    third = page(coordinator, REPORT)[0]
+
+    def norrbotten(html: str) -> str:
+        row = re.search(r"Norrbotten</a></th>(.*?)</tr>", html)
+        assert row is not None
+        return row.group(1)
+
+    assert f"5.00{NBSP}%" not in norrbotten(second)
+    assert f">5.00{NBSP}%<" in norrbotten(third)
 
 
 def test_the_data_is_computed_once_per_language(coordinator: Client) -> None:
