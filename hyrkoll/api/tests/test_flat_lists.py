@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 
 import pytest
 from rest_framework.test import APIClient
 
 from hyrkoll.accounts.models import User
-from hyrkoll.agreement.models import Competence, Profession, Supplier
+from hyrkoll.agreement.models import Profession, Supplier
 from hyrkoll.consultants.models import Consultant
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def many_consultants(supplier_a: Supplier, supplier_b: Supplier) -> list[Consultant]:
-    """Supplier A's consultants with and without competence and dates, three of the same name;
-    one consultant of supplier B."""
-    doctor = Profession.objects.get(code="doctor")
+def many_consultants(supplier_a: Supplier, consultants: dict[str, Consultant]) -> list[Consultant]:
+    """Supplier A's consultants: conftest's with competence and dates, one without, three of the same
+    name; and conftest's consultant of supplier B."""
     nurse = Profession.objects.get(code="nurse")
-    general_medicine = Competence.objects.get(code="spec_general_medicine")
-    people = [
-        Consultant(
-            supplier=supplier_a,
-            first_name="Eva",
-            last_name="Ek",
-            profession=doctor,
-            competence=general_medicine,
-            licence_number="1234567",
-            licensed_on=datetime.date(2010, 6, 1),
-            specialist_since=datetime.date(2016, 9, 1),
-            hlr_trained_on=datetime.date(2025, 11, 3),
-        ),
-        Consultant(supplier=supplier_a, first_name="Åsa", last_name="Öberg", profession=nurse),
-        Consultant(supplier=supplier_b, first_name="Bo", last_name="Berg", profession=nurse),
-    ]
+    people = [Consultant(supplier=supplier_a, first_name="Åsa", last_name="Öberg", profession=nurse)]
     people += [
         Consultant(supplier=supplier_a, first_name="Anna", last_name="Andersson", profession=nurse)
         for _ in range(3)
     ]
-    return Consultant.objects.bulk_create(people)
+    return [*consultants.values(), *Consultant.objects.bulk_create(people)]
 
 
 def test_consultant_list_rows_are_the_serializer_rows(
@@ -55,7 +38,7 @@ def test_consultant_list_rows_are_the_serializer_rows(
     assert listed["count"] == len(own) == 5
     details = [client.get(f"/api/v1/consultants/{row['id']}/").json() for row in listed["results"]]
     assert listed["results"] == details
-    assert [row["last_name"] for row in listed["results"]] == ["Andersson"] * 3 + ["Ek", "Öberg"]
+    assert [row["last_name"] for row in listed["results"]] == ["Andersson"] * 3 + ["Dahl", "Öberg"]
     assert details[3]["competence"] == "spec_general_medicine"
     assert details[3]["licensed_on"] == "2010-06-01"
     assert details[4]["competence"] is None and details[4]["specialist_since"] is None
