@@ -140,7 +140,11 @@ class User(AbstractUser):
     def loaded_role_assignments(self) -> list[RoleAssignment]:
         """The user's role assignments, loaded once per instance (one request): the menu and every
         permission check of a page read them, which was a query each."""
-        prefetch_related_objects([self], "role_assignments")  # nothing to do once loaded
+        # With the unit: the start page names each role's unit (a query per role otherwise).
+        with_unit = models.Prefetch(
+            "role_assignments", queryset=RoleAssignment.objects.select_related("org_unit")
+        )
+        prefetch_related_objects([self], with_unit)  # nothing to do once loaded
         return list(self.role_assignments.all())
 
     def role_codes(self) -> set[str]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hyrkoll.assignments.models import Assignment
@@ -47,8 +49,19 @@ def test_call_off_unit_awards_through_the_page(client: Client, flow: dict[str, A
     call_off.refresh_from_db()
     assert call_off.status == CallOffStatus.AWARDED
     assert call_off.need.status == NeedStatus.AWARDED
-    page = client.get(reverse("ordering:need_detail", args=[call_off.need_id]))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("ordering:need_detail", args=[call_off.need_id]))
     assert page.context["assignment"] == assignment
+    html = page.content.decode()
+    assert str(assignment.consultant) in html and assignment.supplier.name in html
+    assert assignment.price_list.version in html and call_off.reference in html
+    # The call-off, the assignment with its consultant, supplier and price list and the need's
+    # competence level are read with their rows, not one by one as the page names them.
+    tables = [query["sql"].split(" FROM ", 1)[1].split()[0] for query in queries if " FROM " in query["sql"]]
+    for table in ("ordering_calloff", "assignments_assignment"):
+        assert tables.count(f'"{table}"') == 1, tables
+    for table in ("consultants_consultant", "agreement_supplier", "agreement_competencelevel"):
+        assert f'"{table}"' not in tables, tables
 
 
 def test_lower_ranked_offer_needs_a_reason(client: Client, flow: dict[str, Any]) -> None:

@@ -28,7 +28,7 @@ def get_need(request: HttpRequest, pk: int) -> Need:
         "unit__care_area",
         "unit__parent__parent__parent",
         "profession",
-        "competence",
+        "competence__level",
         "level",
         "price_list",
         "created_by",

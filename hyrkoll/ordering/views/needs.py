@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hyrkoll.agreement.models import Competence, Profession
 from hyrkoll.agreement.pricing import NoAgreementPrice, quote
+from hyrkoll.assignments.models import Assignment
 from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter, region_filter
 from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.forms import (
@@ -92,7 +93,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
     else:
         queue_key = ""
         needs = needs_visible_to(user)
-    listing = need_listing(request, needs.select_related("unit", "competence", "created_by", "call_off"))
+    listing = need_listing(request, needs.select_related("unit", "competence", "call_off"))
     # The default order (newest first) reads the index and stops after one page; a chosen sort
     # reads every row the user may see, so their joins wait for the page's ids.
     page, query = paginate(request, listing.rows, ids_first=bool(listing.sort_key))
@@ -187,6 +188,7 @@ def _call_off_context(request: HttpRequest, need: Need) -> dict[str, Any]:
         )
     except CallOff.DoesNotExist:
         return {"call_off": None}
+    need.call_off = call_off  # the page's reference names it: not read a second time
     checks = Prefetch("checks", queryset=OfferCheck.objects.order_by("pk"))
     offers = list(
         Offer.objects.visible_to(request.user)
@@ -198,7 +200,13 @@ def _call_off_context(request: HttpRequest, need: Need) -> dict[str, Any]:
         request.user, need.region_id
     )
     ranked = workflow.ranked_offers(call_off) if call_off.status == CallOffStatus.OPEN else []
-    assignment = getattr(call_off, "assignment", None) if call_off.status == CallOffStatus.AWARDED else None
+    assignment = None
+    if call_off.status == CallOffStatus.AWARDED:
+        assignment = (
+            Assignment.objects.filter(call_off=call_off)
+            .select_related("consultant", "supplier", "price_list")
+            .first()
+        )
     return {
         "call_off": call_off,
         "offers": offers,
