@@ -2,7 +2,9 @@
 
 Every queryset starts from ``Model.objects.visible_to(request.user)`` (``hyrkoll.lib.scoping``),
 including the ones prefetched for nested lists, so a user sees through the API exactly what the
-web app shows them. Query-parameter filters only narrow that further.
+web app shows them. Query-parameter filters only narrow that further. The one exception: rows that
+belong to exactly one scoped parent and say nothing beyond it (an offer's checks) are read by the
+ids of the parents shown.
 """
 
 from __future__ import annotations

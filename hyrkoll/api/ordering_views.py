@@ -279,7 +279,10 @@ class OfferViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return (
             self.visible(Offer)
             .select_related("supplier", "consultant", "competence", "call_off")
-            .prefetch_related(Prefetch("checks", queryset=self.visible(OfferCheck)))
+            # The checks of the offers above, which are scoped already: a check belongs to its one
+            # offer. Scoping the checks again joined every offer of the supplier (33 ms at national
+            # scale, against the page's few hundred checks by their offer index).
+            .prefetch_related(Prefetch("checks", queryset=OfferCheck.objects.order_by("offer_id", "code")))
         )
 
     def filter_list(self, queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -27,6 +27,7 @@ from hyrkoll.ordering.models import (
     Need,
     NeedStatus,
     Offer,
+    OfferCheck,
 )
 from hyrkoll.ordering.tests import conftest as ordering_fixtures
 
@@ -208,6 +209,15 @@ def test_need_from_api_post_to_award(flow: dict[str, Any]) -> None:
     assert [o["id"] for o in results(supplier_b.get("/api/v1/offers/"))] == [offer_b["id"]]
     assert [o["id"] for o in results(supplier_a.get("/api/v1/offers/"))] == [offer_a["id"]]
     assert [o["id"] for o in results(supplier_b.get("/api/v1/call-offs/"))[0]["my_offers"]] == [offer_b["id"]]
+    # The listed offer carries its own checks only (read by the shown offers' ids), in code order.
+    for client, offer in ((supplier_a, offer_a), (supplier_b, offer_b)):
+        [listed] = results(client.get("/api/v1/offers/"))
+        own = OfferCheck.objects.filter(offer_id=offer["id"]).order_by("code")
+        assert [check["code"] for check in listed["checks"]] == [check.code for check in own]
+        assert (
+            len(own) == 6
+            and listed["checks"] == client.get(f"/api/v1/offers/{offer['id']}/").json()["checks"]
+        )
 
     # Region B sees neither the need nor the call-off nor the offers.
     region_b = api(flow["admin_b"])
