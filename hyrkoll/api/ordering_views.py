@@ -37,7 +37,7 @@ from hyrkoll.audit import services as audit
 from hyrkoll.audit.models import AuditAction
 from hyrkoll.lib import personal_numbers
 from hyrkoll.ordering import permissions, workflow
-from hyrkoll.ordering.counts import offer_count, received_count
+from hyrkoll.ordering.counts import offer_count, offers_made_count, received_count
 from hyrkoll.ordering.models import CallOff, Need, NeedEvent, Offer, OfferCheck
 
 T = TypeVar("T")
@@ -293,6 +293,12 @@ class OfferViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         if offer_status is not None:
             queryset = queryset.filter(status=offer_status)
         return queryset
+
+    def count_rows(self, queryset: QuerySet[Any]) -> int | None:
+        """A supplier's unfiltered list: every offer it made (``visible_to`` a supplier user is its
+        offers, by their supplier column), read from the supplier's offer tally."""
+        supplier_id = unfiltered_supplier(self.request, "call_off", "status")
+        return offers_made_count(supplier_id) if supplier_id is not None else None
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action == "create":

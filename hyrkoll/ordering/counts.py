@@ -1,4 +1,5 @@
-"""Counts the call-off lists show: offers per call-off, and how many call-offs a supplier received.
+"""Counts the call-off and offer lists show: offers per call-off, how many call-offs a supplier
+received and how many offers it made.
 
 Used by the web lists and the API alike, so both count the same way.
 """
@@ -12,7 +13,14 @@ from django.db.models.functions import Coalesce
 
 from hyrkoll.lib import tallies
 from hyrkoll.lib.counting import correlated_count
-from hyrkoll.ordering.models import CallOff, CallOffRecipient, Offer, OfferStatus, SupplierCallOffTally
+from hyrkoll.ordering.models import (
+    CallOff,
+    CallOffRecipient,
+    Offer,
+    OfferStatus,
+    SupplierCallOffTally,
+    SupplierOfferTally,
+)
 
 PASSING = Q(checks_passed=True, status__in=(OfferStatus.SUBMITTED, OfferStatus.AWARDED))
 
@@ -57,3 +65,10 @@ def received_count(supplier_id: int) -> int:
     triggers, where the database keeps tallies; else counted from one index."""
     found = tallies.count_of(SupplierCallOffTally, "received", supplier_id)
     return found if found is not None else received_by(supplier_id).count()
+
+
+def offers_made_count(supplier_id: int) -> int:
+    """How many offers the supplier has made (every status): read from its tally, kept by triggers,
+    where the database keeps tallies; else counted from the offers' supplier index."""
+    found = tallies.count_of(SupplierOfferTally, "offers", supplier_id)
+    return found if found is not None else Offer.objects.filter(supplier_id=supplier_id).count()

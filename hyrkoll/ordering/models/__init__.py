@@ -22,7 +22,13 @@ from hyrkoll.ordering.models.history import (
     NeedEvent,
 )
 from hyrkoll.ordering.models.needs import OPEN_NEED_STATUSES, Need, NeedReason, NeedStatus
-from hyrkoll.ordering.models.offers import CheckCode, Offer, OfferCheck, OfferStatus
+from hyrkoll.ordering.models.offers import (
+    CheckCode,
+    Offer,
+    OfferCheck,
+    OfferStatus,
+    SupplierOfferTally,
+)
 
 __all__ = [
     "AttemptOutcome",
@@ -44,4 +50,5 @@ __all__ = [
     "OfferCheck",
     "OfferStatus",
     "SupplierCallOffTally",
+    "SupplierOfferTally",
 ]

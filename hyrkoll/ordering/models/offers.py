@@ -101,6 +101,32 @@ class Offer(models.Model):
         return sum(1 for check in self.checks.all() if not check.passed)
 
 
+class SupplierOfferTally(models.Model):
+    """How many offers a supplier has made: the exact total of its offer list in the API without
+    counting its offers each request (~20 ms a time for a big supplier at national scale).
+
+    Kept by database triggers on the offers (``hyrkoll.lib.tallies``, installed by the migration), so
+    every write path counts: the ORM, ``bulk_create``, COPY. Never written by the app.
+    """
+
+    supplier = models.OneToOneField(
+        "agreement.Supplier",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,  # derived rows: no check on each trigger's write, no hold on the supplier
+        related_name="offer_tally",
+        verbose_name=_("supplier"),
+    )
+    offers = models.BigIntegerField(_("offers"), default=0)
+
+    class Meta:
+        verbose_name = _("offer tally")
+        verbose_name_plural = _("offer tallies")
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id}: {self.offers}"
+
+
 class CheckCode(models.TextChoices):
     COMPLETE = "complete", _("Required information complete")
     LICENCE = "licence", _("Licence and specialist competence")
