@@ -24,9 +24,11 @@ from rest_framework.response import Response
 from hyrkoll.api import peppol_views
 from hyrkoll.api.assignment_views import DecideSerializer, ReasonSerializer
 from hyrkoll.api.base import ScopedReadOnlyViewSet, query_str
+from hyrkoll.api.pagination import unfiltered_supplier
 from hyrkoll.api.steps import error_responses, run_step
 from hyrkoll.invoicing import permissions as invoice_permissions
 from hyrkoll.invoicing import services as invoice_services
+from hyrkoll.invoicing.counts import invoices_count
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation, InvoiceLine, InvoiceSource, LineKind
 from hyrkoll.organisation.models import Region
 
@@ -168,6 +170,13 @@ class InvoiceViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             queryset = queryset.filter(status=wanted)
         number = query_str(self.request, "number")
         return queryset.filter(number=number) if number else queryset
+
+    def count_rows(self, queryset: QuerySet[Any]) -> int | None:
+        """A supplier's unfiltered list: every invoice and credit note it sent, in every status
+        (``visible_to`` a supplier user is its invoices, by their supplier column), read from the
+        supplier's invoice tally."""
+        supplier_id = unfiltered_supplier(self.request, "status", "number")
+        return invoices_count(supplier_id) if supplier_id is not None else None
 
     def get_parsers(self) -> list[Any]:
         parsers = super().get_parsers()

@@ -1,5 +1,6 @@
 """Per-supplier row counts kept by database triggers, so a list can give its exact total without
-scanning (``SupplierCallOffTally``, ``SupplierTimeReportTally``).
+scanning (``SupplierCallOffTally``, ``SupplierTimeReportTally``, ``SupplierOfferTally``,
+``SupplierInvoiceTally``).
 
 A :class:`Tally` names a tally table (``supplier_id`` primary key and one count column) and the source
 table whose rows it counts per supplier: either by the source's own supplier column, or through a
