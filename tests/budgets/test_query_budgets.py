@@ -396,6 +396,8 @@ BUDGETS: list[Budget] = [
     Budget("api-assignment-list", "call_off_unit", _rows(builders.awarded), 7),
     Budget("api-time-report-list", "call_off_unit", _rows(time_reports), 7),
     Budget("api-invoice-list", "call_off_unit", _rows(invoices), 8),
+    # a supplier's own invoices: the count read from its tally instead of counted
+    Budget("api-invoice-list", "supplier_user_a", _rows(invoices), 8, label="supplier"),
     Budget("api-measure-list", "coordinator", _rows(builders.measures), 6),
     Budget("api-action-plan-list", "steering", _rows(builders.action_plans), 8),
     Budget("api-steering-decision-list", "steering", _rows(builders.steering_decisions), 8),

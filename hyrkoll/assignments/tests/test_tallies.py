@@ -180,14 +180,17 @@ def test_truncate_resets_the_tally(flow: dict[str, Any], assignments: tuple[Assi
     assert reports_exact() == {flow["supplier_b"].pk: 1}
 
 
-def test_the_scale_generator_keeps_both_tallies() -> None:
+def test_the_scale_generator_keeps_the_tallies() -> None:
     """``generate_scale_data`` COPYs (on PostgreSQL as a superuser with the foreign-key triggers
     skipped, ``session_replication_role = replica``): the tallies count every row it writes."""
     import io
 
     from django.core.management import call_command
 
-    from hyrkoll.ordering.models import CallOffRecipient, SupplierCallOffTally
+    from hyrkoll.invoicing.models import Invoice
+    from hyrkoll.invoicing.tests.test_tally import invoices_exact
+    from hyrkoll.ordering.models import CallOffRecipient, Offer, SupplierCallOffTally
+    from hyrkoll.ordering.tests.test_offer_tally import offers_exact
     from hyrkoll.ordering.tests.test_tallies import call_offs_exact
 
     options = ["--call-offs", "300", "--ledger-lines", "5000"]
@@ -197,3 +200,5 @@ def test_the_scale_generator_keeps_both_tallies() -> None:
     assert sum(call_offs_exact().values()) == CallOffRecipient.objects.count() > 0
     assert SupplierCallOffTally.objects.count() > 1
     assert sum(reports_exact().values()) == TimeReport.objects.count() > 0
+    assert sum(offers_exact().values()) == Offer.objects.count() > 0
+    assert sum(invoices_exact().values()) == Invoice.objects.count() > 0
