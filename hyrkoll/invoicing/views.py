@@ -25,6 +25,7 @@ from hyrkoll.invoicing import permissions, services, tables
 from hyrkoll.invoicing.forms import DecideForm, ImportForm, PortalInvoiceForm, ReasonForm
 from hyrkoll.invoicing.models import Invoice, InvoiceDeviation, InvoiceLine, InvoiceSource, InvoiceStatus
 from hyrkoll.invoicing.parsing import parse_number
+from hyrkoll.invoicing.totals import kept_totals
 from hyrkoll.lib.counting import correlated_count
 from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, OptionFilter, PeriodFilter, region_filter
 from hyrkoll.ordering.permissions import is_supplier_user
@@ -108,7 +109,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
                 [tables.lines_table(lines), tables.deviations_table(deviations)], fmt, "invoice-lines"
             )
         return exports.download([tables.invoices_table(rows)], fmt, "invoices")
-    totals = _totals(rows)
+    # Unfiltered (sorting is no filter): the totals the database keeps, not an aggregate of the rows.
+    totals = (None if listing.is_filtered else kept_totals(request.user)) or _totals(rows)
     page, query = paginate(request, rows, count=totals["count"])  # one pass over the rows, not two
     user = request.user
     context: dict[str, Any] = {

@@ -1,0 +1,236 @@
+"""Per-key row counts and column sums kept by database triggers, so a list can show its totals
+without aggregating its rows (``RegionInvoiceTotals``: a region's invoices and their amounts).
+
+The sibling of :mod:`hyrkoll.lib.tallies`, which counts rows only: a :class:`Sums` names a totals
+table (the ``key`` column as primary key, a ``count`` column and one column per summed column of the
+source, of the same name) and the source table whose rows it counts and sums per key. The migration
+creating the table installs the triggers with :func:`install` and removes them with :func:`uninstall`;
+migrations import this module, so its API stays as it is.
+
+- **PostgreSQL**: statement-level AFTER triggers with transition tables (INSERT, UPDATE, DELETE;
+  TRUNCATE empties the totals), each one grouped upsert of the per-key change in key order, so
+  concurrent statements lock totals rows in the same order. An UPDATE changes the totals only for
+  rows whose key or a summed column changed; otherwise no totals row is written. ``ENABLE ALWAYS``:
+  they fire under ``session_replication_role = replica`` too (the scale generator's COPY).
+- **SQLite**: row-level triggers doing the same per row. Its decimals are REAL (a DecimalField is
+  ``decimal``, NUMERIC affinity), so every new sum is rounded to ``places`` decimals: no float error
+  accumulates, and the kept sums equal an exact sum of the rows (within the 15 significant digits
+  SQLite keeps of any decimal).
+- Other vendors: nothing is installed and :func:`maintained` is False: readers aggregate the rows.
+
+The source's key column is NOT NULL and its ``id`` never changes (the UPDATE trigger pairs old and
+new rows by it). On SQLite, a migration that remakes the source table drops its triggers: it must
+call :func:`install` again (``test_the_migration_installed_the_triggers`` fails otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hyrkoll.lib.tallies import _pg_function, _pg_trigger, _run, maintained
+
+__all__ = [
+    "Sums",
+    "drop_statements",
+    "fill_statements",
+    "install",
+    "maintained",
+    "statements",
+    "trigger_names",
+    "uninstall",
+]
+
+
+@dataclass(frozen=True)
+class Sums:
+    """``table`` (``key``, ``count``, ``*columns``) counts the rows of ``source`` per ``key`` and sums
+    their ``columns`` (SQLite rounds each sum to ``places`` decimals)."""
+
+    table: str
+    key: str
+    count: str
+    source: str
+    columns: tuple[str, ...]
+    places: int = 2
+
+    @property
+    def prefix(self) -> str:
+        """The prefix of the trigger and function names."""
+        return f"{self.table}_s"
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
+
+
+def _pg_upsert(sums: Sums, deltas: str) -> str:
+    """Add ``deltas`` (a query of ``key, n, *columns``) to the totals, one row per key in key order;
+    keys whose every delta is zero are left alone."""
+    t, cols = sums.table, sums.columns
+    summed = ", ".join(f"coalesce(sum({c}), 0)" for c in ("n", *cols))
+    changed = " OR ".join(f"coalesce(sum({c}), 0) <> 0" for c in ("n", *cols))
+    updates = ", ".join(f"{c} = {t}.{c} + EXCLUDED.{c}" for c in (sums.count, *cols))
+    return (
+        f"INSERT INTO {t} ({sums.key}, {sums.count}, {', '.join(cols)}) "
+        f"SELECT key, {summed} FROM ({deltas}) deltas GROUP BY key HAVING {changed} ORDER BY key "
+        f"ON CONFLICT ({sums.key}) DO UPDATE SET {updates}"
+    )
+
+
+def _pg_rows(sums: Sums, rows: str, sign: str) -> str:
+    """The deltas of every row of transition table ``rows``, counted and summed with ``sign``."""
+    columns = ", ".join(f"{sign}{c} AS {c}" for c in sums.columns)
+    return f"SELECT {sums.key} AS key, {sign}1 AS n, {columns} FROM {rows}"
+
+
+def _pg_triggers(sums: Sums) -> list[tuple[str, str, str, str]]:
+    """(name, event, REFERENCING clause, function body) of every trigger on the source."""
+    p, key, cols = sums.prefix, sums.key, sums.columns
+    differs = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in (key, *cols))
+    pairs = ", ".join(
+        [f"o.{key} AS was_key", f"n.{key} AS now_key"] + [f"o.{c} AS was_{c}, n.{c} AS now_{c}" for c in cols]
+    )
+    changed = (
+        f"WITH changed AS (SELECT {pairs} FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {differs})\n"
+    )
+    was = ", ".join(f"-was_{c}" for c in cols)
+    moves = (
+        f"SELECT now_key AS key, 1 AS n, {', '.join(f'now_{c} AS {c}' for c in cols)} FROM changed "
+        f"UNION ALL SELECT was_key, -1, {was} FROM changed"
+    )
+    return [
+        (
+            f"{p}_ins",
+            "INSERT",
+            "NEW TABLE AS new_rows",
+            _pg_upsert(sums, _pg_rows(sums, "new_rows", "")) + ";",
+        ),
+        (
+            f"{p}_del",
+            "DELETE",
+            "OLD TABLE AS old_rows",
+            _pg_upsert(sums, _pg_rows(sums, "old_rows", "-")) + ";",
+        ),
+        (
+            f"{p}_upd",
+            "UPDATE",
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            changed + _pg_upsert(sums, moves) + ";",
+        ),
+        (f"{p}_trunc", "TRUNCATE", "", f"DELETE FROM {sums.table};"),
+    ]
+
+
+# --- SQLite ----------------------------------------------------------------------------------------
+
+
+def _sqlite_add(sums: Sums, row: str) -> str:
+    t, cols, places = sums.table, sums.columns, sums.places
+    values = ", ".join(f"coalesce({row}.{c}, 0)" for c in cols)
+    updates = ", ".join(
+        [f"{sums.count} = {sums.count} + 1"] + [f"{c} = round({c} + excluded.{c}, {places})" for c in cols]
+    )
+    return (
+        f"INSERT INTO {t} ({sums.key}, {sums.count}, {', '.join(cols)}) VALUES ({row}.{sums.key}, 1, {values}) "
+        f"ON CONFLICT({sums.key}) DO UPDATE SET {updates};"
+    )
+
+
+def _sqlite_remove(sums: Sums, row: str) -> str:
+    updates = ", ".join(
+        [f"{sums.count} = {sums.count} - 1"]
+        + [f"{c} = round({c} - coalesce({row}.{c}, 0), {sums.places})" for c in sums.columns]
+    )
+    return f"UPDATE {sums.table} SET {updates} WHERE {sums.key} = {row}.{sums.key};"
+
+
+def _sqlite_triggers(sums: Sums) -> list[tuple[str, str]]:
+    """(name, CREATE TRIGGER statement) of every trigger on the source."""
+    p, source, watched = sums.prefix, sums.source, (sums.key, *sums.columns)
+    differs = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watched)
+    triggers = [
+        (f"{p}_ins", f"AFTER INSERT ON {source} FOR EACH ROW BEGIN {_sqlite_add(sums, 'NEW')} END"),
+        (f"{p}_del", f"AFTER DELETE ON {source} FOR EACH ROW BEGIN {_sqlite_remove(sums, 'OLD')} END"),
+        (
+            f"{p}_upd",
+            f"AFTER UPDATE OF {', '.join(watched)} ON {source} FOR EACH ROW WHEN {differs} "
+            f"BEGIN {_sqlite_remove(sums, 'OLD')} {_sqlite_add(sums, 'NEW')} END",
+        ),
+    ]
+    return [(name, f"CREATE TRIGGER {name} {body}") for name, body in triggers]
+
+
+# --- statements ------------------------------------------------------------------------------------
+
+
+def statements(sums: Sums, vendor: str) -> list[str]:
+    """The statements creating the triggers on ``vendor`` (none for other vendors)."""
+    if vendor == "postgresql":
+        created: list[str] = []
+        for name, event, referencing, body in _pg_triggers(sums):
+            created.append(_pg_function(name, body))
+            created.extend(_pg_trigger(name, event, sums.source, referencing))
+        return created
+    if vendor == "sqlite":
+        return [sql for _name, sql in _sqlite_triggers(sums)]
+    return []
+
+
+def fill_statements(sums: Sums, vendor: str) -> list[str]:
+    """The statements setting the totals from the rows there are: the source locked against writes
+    on PostgreSQL, the totals emptied, then one grouped INSERT."""
+    if not maintained(vendor):
+        return []
+    if vendor == "sqlite":
+        summed = ", ".join(f"round(coalesce(sum({c}), 0), {sums.places})" for c in sums.columns)
+    else:
+        summed = ", ".join(f"coalesce(sum({c}), 0)" for c in sums.columns)
+    locks = [f"LOCK TABLE {sums.source} IN SHARE MODE"] if vendor == "postgresql" else []
+    return [
+        *locks,
+        f"DELETE FROM {sums.table}",
+        f"INSERT INTO {sums.table} ({sums.key}, {sums.count}, {', '.join(sums.columns)}) "
+        f"SELECT {sums.key}, count(*), {summed} FROM {sums.source} GROUP BY {sums.key}",
+    ]
+
+
+def drop_statements(sums: Sums, vendor: str) -> list[str]:
+    """The statements dropping the triggers (and PostgreSQL trigger functions)."""
+    if vendor == "postgresql":
+        return [
+            statement
+            for name, *_rest in _pg_triggers(sums)
+            for statement in (
+                f"DROP TRIGGER IF EXISTS {name} ON {sums.source}",
+                f"DROP FUNCTION IF EXISTS {name}()",
+            )
+        ]
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in _sqlite_triggers(sums)]
+    return []
+
+
+def trigger_names(sums: Sums, vendor: str) -> list[str]:
+    """The names of the triggers on ``vendor``."""
+    if vendor == "postgresql":
+        return [trigger[0] for trigger in _pg_triggers(sums)]
+    if vendor == "sqlite":
+        return [name for name, _sql in _sqlite_triggers(sums)]
+    return []
+
+
+# --- migrations ------------------------------------------------------------------------------------
+
+
+def install(sums: Sums, schema_editor: Any) -> None:
+    """Create the triggers (replacing any there are), then fill the totals from the existing rows,
+    all in the caller's (the migration's) transaction."""
+    vendor = schema_editor.connection.vendor
+    _run(schema_editor, drop_statements(sums, vendor))
+    _run(schema_editor, statements(sums, vendor))
+    _run(schema_editor, fill_statements(sums, vendor))
+
+
+def uninstall(sums: Sums, schema_editor: Any) -> None:
+    """Drop the triggers; the totals table itself is the migration's to drop."""
+    _run(schema_editor, drop_statements(sums, schema_editor.connection.vendor))
