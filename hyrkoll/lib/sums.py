@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hyrkoll.lib.tallies import _pg_function, _pg_trigger, _run, maintained
+from hyrkoll.lib.triggers import maintained, pg_function, pg_trigger, run_all
 
 __all__ = [
     "Sums",
@@ -168,8 +168,8 @@ def statements(sums: Sums, vendor: str) -> list[str]:
     if vendor == "postgresql":
         created: list[str] = []
         for name, event, referencing, body in _pg_triggers(sums):
-            created.append(_pg_function(name, body))
-            created.extend(_pg_trigger(name, event, sums.source, referencing))
+            created.append(pg_function(name, body))
+            created.extend(pg_trigger(name, event, sums.source, referencing))
         return created
     if vendor == "sqlite":
         return [sql for _name, sql in _sqlite_triggers(sums)]
@@ -226,11 +226,11 @@ def install(sums: Sums, schema_editor: Any) -> None:
     """Create the triggers (replacing any there are), then fill the totals from the existing rows,
     all in the caller's (the migration's) transaction."""
     vendor = schema_editor.connection.vendor
-    _run(schema_editor, drop_statements(sums, vendor))
-    _run(schema_editor, statements(sums, vendor))
-    _run(schema_editor, fill_statements(sums, vendor))
+    run_all(schema_editor, drop_statements(sums, vendor))
+    run_all(schema_editor, statements(sums, vendor))
+    run_all(schema_editor, fill_statements(sums, vendor))
 
 
 def uninstall(sums: Sums, schema_editor: Any) -> None:
     """Drop the triggers; the totals table itself is the migration's to drop."""
-    _run(schema_editor, drop_statements(sums, schema_editor.connection.vendor))
+    run_all(schema_editor, drop_statements(sums, schema_editor.connection.vendor))

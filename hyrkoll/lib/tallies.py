@@ -35,7 +35,21 @@ from typing import Any
 
 from django.db import connections, models, router
 
-VENDORS = ("postgresql", "sqlite")
+from hyrkoll.lib.triggers import VENDORS, maintained, pg_function, pg_trigger, run_all
+
+__all__ = [
+    "VENDORS",
+    "Tally",
+    "Via",
+    "count_of",
+    "drop_statements",
+    "fill_statements",
+    "install",
+    "maintained",
+    "statements",
+    "trigger_names",
+    "uninstall",
+]
 
 
 @dataclass(frozen=True)
@@ -62,11 +76,6 @@ class Tally:
     def prefix(self) -> str:
         """The prefix of the tally's trigger and function names."""
         return f"{self.table}_t"
-
-
-def maintained(vendor: str) -> bool:
-    """Whether the tallies are kept by triggers on this database vendor (else count the rows)."""
-    return vendor in VENDORS
 
 
 def count_of(model: type[models.Model], field: str, supplier_id: int) -> int | None:
@@ -97,21 +106,6 @@ def _pg_upsert(tally: Tally, deltas: str) -> str:
         f"GROUP BY supplier HAVING sum(delta) <> 0 ORDER BY supplier "
         f"ON CONFLICT (supplier_id) DO UPDATE SET {tally.count} = {tally.table}.{tally.count} + EXCLUDED.{tally.count}"
     )
-
-
-def _pg_function(name: str, body: str) -> str:
-    return (
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
-        f"BEGIN\n{body}\nRETURN NULL;\nEND\n$body$"
-    )
-
-
-def _pg_trigger(name: str, event: str, table: str, referencing: str) -> list[str]:
-    level = f"REFERENCING {referencing} FOR EACH STATEMENT" if referencing else "FOR EACH STATEMENT"
-    return [
-        f"CREATE TRIGGER {name} AFTER {event} ON {table} {level} EXECUTE FUNCTION {name}()",
-        f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}",
-    ]
 
 
 def _pg_triggers(tally: Tally) -> list[tuple[str, str, str, str, str]]:
@@ -237,8 +231,8 @@ def statements(tally: Tally, vendor: str) -> list[str]:
     if vendor == "postgresql":
         created: list[str] = []
         for name, event, table, referencing, body in _pg_triggers(tally):
-            created.append(_pg_function(name, body))
-            created.extend(_pg_trigger(name, event, table, referencing))
+            created.append(pg_function(name, body))
+            created.extend(pg_trigger(name, event, table, referencing))
         return created
     if vendor == "sqlite":
         return [sql for _name, sql in _sqlite_triggers(tally)]
@@ -296,20 +290,15 @@ def trigger_names(tally: Tally, vendor: str) -> list[str]:
 # --- migrations ------------------------------------------------------------------------------------
 
 
-def _run(schema_editor: Any, sqls: list[str]) -> None:
-    for sql in sqls:
-        schema_editor.execute(sql, params=None)
-
-
 def install(tally: Tally, schema_editor: Any) -> None:
     """Create the triggers (replacing any there are), then fill the tally from the existing rows,
     all in the caller's (the migration's) transaction."""
     vendor = schema_editor.connection.vendor
-    _run(schema_editor, drop_statements(tally, vendor))
-    _run(schema_editor, statements(tally, vendor))
-    _run(schema_editor, fill_statements(tally, vendor))
+    run_all(schema_editor, drop_statements(tally, vendor))
+    run_all(schema_editor, statements(tally, vendor))
+    run_all(schema_editor, fill_statements(tally, vendor))
 
 
 def uninstall(tally: Tally, schema_editor: Any) -> None:
     """Drop the triggers; the tally table itself is the migration's to drop."""
-    _run(schema_editor, drop_statements(tally, schema_editor.connection.vendor))
+    run_all(schema_editor, drop_statements(tally, schema_editor.connection.vendor))
