@@ -60,6 +60,11 @@ class Sums:
         return f"{self.table}_s"
 
 
+def _listed(*items: str) -> str:
+    """A comma-separated SQL list (a table without summed columns is a count per key alone)."""
+    return ", ".join(items)
+
+
 # --- PostgreSQL ------------------------------------------------------------------------------------
 
 
@@ -71,7 +76,7 @@ def _pg_upsert(sums: Sums, deltas: str) -> str:
     changed = " OR ".join(f"coalesce(sum({c}), 0) <> 0" for c in ("n", *cols))
     updates = ", ".join(f"{c} = {t}.{c} + EXCLUDED.{c}" for c in (sums.count, *cols))
     return (
-        f"INSERT INTO {t} ({sums.key}, {sums.count}, {', '.join(cols)}) "
+        f"INSERT INTO {t} ({_listed(sums.key, sums.count, *cols)}) "
         f"SELECT key, {summed} FROM ({deltas}) deltas GROUP BY key HAVING {changed} ORDER BY key "
         f"ON CONFLICT ({sums.key}) DO UPDATE SET {updates}"
     )
@@ -79,8 +84,8 @@ def _pg_upsert(sums: Sums, deltas: str) -> str:
 
 def _pg_rows(sums: Sums, rows: str, sign: str) -> str:
     """The deltas of every row of transition table ``rows``, counted and summed with ``sign``."""
-    columns = ", ".join(f"{sign}{c} AS {c}" for c in sums.columns)
-    return f"SELECT {sums.key} AS key, {sign}1 AS n, {columns} FROM {rows}"
+    columns = [f"{sign}{c} AS {c}" for c in sums.columns]
+    return f"SELECT {_listed(f'{sums.key} AS key', f'{sign}1 AS n', *columns)} FROM {rows}"
 
 
 def _pg_triggers(sums: Sums) -> list[tuple[str, str, str, str]]:
@@ -93,11 +98,9 @@ def _pg_triggers(sums: Sums) -> list[tuple[str, str, str, str]]:
     changed = (
         f"WITH changed AS (SELECT {pairs} FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {differs})\n"
     )
-    was = ", ".join(f"-was_{c}" for c in cols)
-    moves = (
-        f"SELECT now_key AS key, 1 AS n, {', '.join(f'now_{c} AS {c}' for c in cols)} FROM changed "
-        f"UNION ALL SELECT was_key, -1, {was} FROM changed"
-    )
+    now = _listed("now_key AS key", "1 AS n", *(f"now_{c} AS {c}" for c in cols))
+    was = _listed("was_key", "-1", *(f"-was_{c}" for c in cols))
+    moves = f"SELECT {now} FROM changed UNION ALL SELECT {was} FROM changed"
     return [
         (
             f"{p}_ins",
@@ -126,12 +129,12 @@ def _pg_triggers(sums: Sums) -> list[tuple[str, str, str, str]]:
 
 def _sqlite_add(sums: Sums, row: str) -> str:
     t, cols, places = sums.table, sums.columns, sums.places
-    values = ", ".join(f"coalesce({row}.{c}, 0)" for c in cols)
+    values = _listed(f"{row}.{sums.key}", "1", *(f"coalesce({row}.{c}, 0)" for c in cols))
     updates = ", ".join(
         [f"{sums.count} = {sums.count} + 1"] + [f"{c} = round({c} + excluded.{c}, {places})" for c in cols]
     )
     return (
-        f"INSERT INTO {t} ({sums.key}, {sums.count}, {', '.join(cols)}) VALUES ({row}.{sums.key}, 1, {values}) "
+        f"INSERT INTO {t} ({_listed(sums.key, sums.count, *cols)}) VALUES ({values}) "
         f"ON CONFLICT({sums.key}) DO UPDATE SET {updates};"
     )
 
@@ -182,15 +185,15 @@ def fill_statements(sums: Sums, vendor: str) -> list[str]:
     if not maintained(vendor):
         return []
     if vendor == "sqlite":
-        summed = ", ".join(f"round(coalesce(sum({c}), 0), {sums.places})" for c in sums.columns)
+        summed = [f"round(coalesce(sum({c}), 0), {sums.places})" for c in sums.columns]
     else:
-        summed = ", ".join(f"coalesce(sum({c}), 0)" for c in sums.columns)
+        summed = [f"coalesce(sum({c}), 0)" for c in sums.columns]
     locks = [f"LOCK TABLE {sums.source} IN SHARE MODE"] if vendor == "postgresql" else []
     return [
         *locks,
         f"DELETE FROM {sums.table}",
-        f"INSERT INTO {sums.table} ({sums.key}, {sums.count}, {', '.join(sums.columns)}) "
-        f"SELECT {sums.key}, count(*), {summed} FROM {sums.source} GROUP BY {sums.key}",
+        f"INSERT INTO {sums.table} ({_listed(sums.key, sums.count, *sums.columns)}) "
+        f"SELECT {_listed(sums.key, 'count(*)', *summed)} FROM {sums.source} GROUP BY {sums.key}",
     ]
 
 
