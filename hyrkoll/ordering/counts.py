@@ -1,5 +1,5 @@
-"""Counts the call-off and offer lists show: offers per call-off, how many call-offs a supplier
-received and how many offers it made.
+"""Counts the need, call-off and offer lists show: a region's needs, offers per call-off, how many
+call-offs a supplier received and how many offers it made.
 
 Used by the web lists and the API alike, so both count the same way.
 """
@@ -7,17 +7,20 @@ Used by the web lists and the API alike, so both count the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from django.db import connections, router
 from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from hyrkoll.lib import tallies
+from hyrkoll.lib import sums, tallies
 from hyrkoll.lib.counting import correlated_count
 from hyrkoll.ordering.models import (
     CallOff,
     CallOffRecipient,
     Offer,
     OfferStatus,
+    RegionNeedTally,
     SupplierCallOffTally,
     SupplierOfferTally,
 )
@@ -72,3 +75,17 @@ def offers_made_count(supplier_id: int) -> int:
     where the database keeps tallies; else counted from the offers' supplier index."""
     found = tallies.count_of(SupplierOfferTally, "offers", supplier_id)
     return found if found is not None else Offer.objects.filter(supplier_id=supplier_id).count()
+
+
+def needs_count(user: Any) -> int | None:
+    """How many needs ``Need.objects.visible_to(user)`` holds – a region user's region's, every
+    region's for the national level – read from the regions' need tallies kept by triggers; None
+    where they are not kept or for anyone else (the caller counts the rows)."""
+    if not sums.maintained(connections[router.db_for_read(RegionNeedTally)].vendor):
+        return None
+    kept = RegionNeedTally.objects.order_by()
+    if not (user.is_superuser or user.is_national):
+        if user.region_id is None:
+            return None
+        kept = kept.filter(pk=user.region_id)
+    return sum(kept.values_list("needs", flat=True))

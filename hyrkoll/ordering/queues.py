@@ -96,16 +96,23 @@ def orderable_units(user: Any) -> QuerySet[OrgUnit]:
     return units.filter(_under(a.org_unit_id for a in assignments))
 
 
+def sees_every_scoped_need(user: Any) -> bool:
+    """Whether :func:`needs_visible_to` is every need ``Need.objects.visible_to(user)`` holds (the
+    region's, or the nation's), not only the user's units' (an orderer's)."""
+    if not getattr(user, "is_authenticated", False) or sees_whole_region(user):
+        return True
+    assignments = _orderer_assignments(user)
+    return bool(assignments) and any(a.org_unit_id is None for a in assignments)
+
+
 def needs_visible_to(user: Any) -> QuerySet[Need]:
     """The needs the user may open: the region's (or, for a plain orderer, their units')."""
     needs = Need.objects.visible_to(user)
-    if not getattr(user, "is_authenticated", False) or sees_whole_region(user):
+    if sees_every_scoped_need(user):
         return needs
     assignments = _orderer_assignments(user)
     if not assignments:
         return needs.none()
-    if any(a.org_unit_id is None for a in assignments):
-        return needs
     units = getattr(user, "_orderer_unit_ids", None)
     if units is None:  # once per request: the queues and the list ask again
         units = user._orderer_unit_ids = _units_under(user.region_id, [a.org_unit_id for a in assignments])

@@ -182,14 +182,16 @@ def test_truncate_resets_the_tally(flow: dict[str, Any], assignments: tuple[Assi
 
 def test_the_scale_generator_keeps_the_tallies() -> None:
     """``generate_scale_data`` COPYs (on PostgreSQL as a superuser with the foreign-key triggers
-    skipped, ``session_replication_role = replica``): the tallies count every row it writes."""
+    skipped, ``session_replication_role = replica``): the tallies and totals count every row it writes."""
     import io
 
     from django.core.management import call_command
 
     from hyrkoll.invoicing.models import Invoice
+    from hyrkoll.invoicing.tests.test_region_totals import totals_exact
     from hyrkoll.invoicing.tests.test_tally import invoices_exact
-    from hyrkoll.ordering.models import CallOffRecipient, Offer, SupplierCallOffTally
+    from hyrkoll.ordering.models import CallOffRecipient, Need, Offer, SupplierCallOffTally
+    from hyrkoll.ordering.tests.test_need_tally import needs_exact
     from hyrkoll.ordering.tests.test_offer_tally import offers_exact
     from hyrkoll.ordering.tests.test_tallies import call_offs_exact
 
@@ -202,3 +204,5 @@ def test_the_scale_generator_keeps_the_tallies() -> None:
     assert sum(reports_exact().values()) == TimeReport.objects.count() > 0
     assert sum(offers_exact().values()) == Offer.objects.count() > 0
     assert sum(invoices_exact().values()) == Invoice.objects.count() > 0
+    assert sum(needs_exact().values()) == Need.objects.count() > 0
+    assert sum(count for count, _invoiced, _expected in totals_exact().values()) == Invoice.objects.count()

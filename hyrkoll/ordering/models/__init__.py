@@ -21,7 +21,7 @@ from hyrkoll.ordering.models.history import (
     InternalAttempt,
     NeedEvent,
 )
-from hyrkoll.ordering.models.needs import OPEN_NEED_STATUSES, Need, NeedReason, NeedStatus
+from hyrkoll.ordering.models.needs import OPEN_NEED_STATUSES, Need, NeedReason, NeedStatus, RegionNeedTally
 from hyrkoll.ordering.models.offers import (
     CheckCode,
     Offer,
@@ -49,6 +49,7 @@ __all__ = [
     "Offer",
     "OfferCheck",
     "OfferStatus",
+    "RegionNeedTally",
     "SupplierCallOffTally",
     "SupplierOfferTally",
 ]

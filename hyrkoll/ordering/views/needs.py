@@ -18,6 +18,7 @@ from hyrkoll.agreement.pricing import NoAgreementPrice, quote
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter, region_filter
 from hyrkoll.ordering import permissions, workflow
+from hyrkoll.ordering.counts import needs_count
 from hyrkoll.ordering.forms import (
     AttemptForm,
     AwardForm,
@@ -38,7 +39,13 @@ from hyrkoll.ordering.models import (
     Offer,
     OfferCheck,
 )
-from hyrkoll.ordering.queues import NEED_QUEUES, is_orderer, need_queue, needs_visible_to
+from hyrkoll.ordering.queues import (
+    NEED_QUEUES,
+    is_orderer,
+    need_queue,
+    needs_visible_to,
+    sees_every_scoped_need,
+)
 from hyrkoll.ordering.views.common import get_need, paginate
 from hyrkoll.pool.models import PoolMember
 
@@ -94,9 +101,14 @@ def need_list(request: HttpRequest) -> HttpResponse:
         queue_key = ""
         needs = needs_visible_to(user)
     listing = need_listing(request, needs.select_related("unit", "competence", "call_off"))
+    # Every need of the user's region (or of the nation), unfiltered: the number is the regions'
+    # need tally, kept by triggers, not a count of tens of thousands of rows.
+    count = None
+    if queue is None and not listing.is_filtered and sees_every_scoped_need(user):
+        count = needs_count(user)
     # The default order (newest first) reads the index and stops after one page; a chosen sort
     # reads every row the user may see, so their joins wait for the page's ids.
-    page, query = paginate(request, listing.rows, ids_first=bool(listing.sort_key))
+    page, query = paginate(request, listing.rows, ids_first=bool(listing.sort_key), count=count)
     context = {
         "page": page,
         "query": query,

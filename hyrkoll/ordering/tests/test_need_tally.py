@@ -1,0 +1,150 @@
+"""The regions' need tallies (``ordering.RegionNeedTally``, ``hyrkoll.lib.sums`` with no summed
+column): every write path keeps them equal to a COUNT of the needs per region, and the need list of a
+user who sees the whole region (or the nation) takes its number from them instead of counting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import make_user
+from hyrkoll.accounts.models import Role, RoleAssignment, Scope
+from hyrkoll.lib import sums
+from hyrkoll.ordering import workflow
+from hyrkoll.ordering.models import Need, NeedStatus, RegionNeedTally
+from hyrkoll.ordering.tests.conftest import make_need
+from hyrkoll.ordering.tests.test_tallies import (
+    CursorEditor,
+    frozen,
+    installed_triggers,
+    postgresql_only,
+    run,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The migration's tally (hyrkoll/ordering/migrations/0009_region_need_tally.py).
+NEED_TALLY = sums.Sums(
+    table="ordering_regionneedtally", key="region_id", count="needs", source="ordering_need", columns=()
+)
+
+
+def needs_exact() -> dict[int, int]:
+    """The tally's non-zero counts per region, checked against a COUNT of the needs."""
+    found = {pk: n for pk, n in RegionNeedTally.objects.values_list("pk", "needs") if n}
+    counted = Need.objects.order_by().values("region").annotate(n=Count("pk"))
+    assert found == {row["region"]: row["n"] for row in counted}
+    return found
+
+
+def drafts(flow: dict[str, Any], count: int, region: str = "a") -> list[Need]:
+    unit = flow[f"units_{region}"]["care_unit"]
+    orderer = flow["orderer_a"] if region == "a" else flow["admin_b"]
+    if region == "a":
+        return [workflow.save_draft(orderer, make_need(flow)) for _n in range(count)]
+    return Need.objects.bulk_create(
+        [
+            make_need(flow, unit=unit, region=unit.region, created_by=orderer, level=flow["competence"].level)
+            for _n in range(count)
+        ]
+    )
+
+
+def test_the_migration_installed_the_triggers() -> None:
+    found = installed_triggers()
+    for name in sums.trigger_names(NEED_TALLY, connection.vendor):
+        # PostgreSQL: ENABLE ALWAYS ('A'), so they fire under session_replication_role = replica.
+        assert found.get(name) == ("A" if connection.vendor == "postgresql" else "O"), name
+
+
+def test_every_write_path_keeps_the_count(flow: dict[str, Any]) -> None:
+    a, b = flow["region_a"].pk, flow["region_b"].pk
+    drafts(flow, 3)  # saved one by one through the workflow
+    drafts(flow, 2, region="b")  # bulk_create
+    assert needs_exact() == {a: 3, b: 2}
+    moved = Need.objects.filter(region_id=b).first()
+    Need.objects.filter(pk=moved.pk).update(
+        region_id=a
+    )  # (a unit of the other region: only the count is checked)
+    assert needs_exact() == {a: 4, b: 1}
+    Need.objects.filter(region_id=a).order_by("pk")[:1].get().delete()
+    Need.objects.filter(region_id=b).delete()
+    assert needs_exact() == {a: 3}
+
+
+def test_a_status_change_leaves_the_tally_alone(flow: dict[str, Any]) -> None:
+    [need] = drafts(flow, 1)
+    before = needs_exact()
+    with frozen("ordering_regionneedtally"):
+        workflow.submit(flow["orderer_a"], need)
+        Need.objects.filter(pk=need.pk).update(status=NeedStatus.CANCELLED)
+    assert needs_exact() == before
+
+
+def test_install_fills_the_tally_from_the_rows_there_are(flow: dict[str, Any]) -> None:
+    drafts(flow, 2)
+    run(sums.drop_statements(NEED_TALLY, connection.vendor))
+    drafts(flow, 1)  # not counted: no triggers
+    assert RegionNeedTally.objects.get(pk=flow["region_a"].pk).needs == 2
+    sums.install(NEED_TALLY, CursorEditor())
+    assert needs_exact() == {flow["region_a"].pk: 3}
+    drafts(flow, 1, region="b")  # the triggers are back
+    assert needs_exact() == {flow["region_a"].pk: 3, flow["region_b"].pk: 1}
+
+
+@postgresql_only
+def test_copy_under_replica_role_and_truncate(flow: dict[str, Any]) -> None:
+    from hyrkoll.demo.scale.copying import without_row_triggers
+
+    with without_row_triggers() as skipped:
+        assert skipped, "the test cluster's user is a superuser"
+        drafts(flow, 2, region="b")
+    assert needs_exact() == {flow["region_b"].pk: 2}
+    run(["TRUNCATE ordering_need CASCADE"])
+    assert needs_exact() == {}
+
+
+# --- the need list ----------------------------------------------------------------------------------
+
+
+def counts_the_needs(queries: CaptureQueriesContext) -> bool:
+    return any(
+        "COUNT(" in query["sql"] and 'FROM "ordering_need"' in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+def listed(client: Client, user: Any, params: dict[str, str] | None = None) -> tuple[int, bool]:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("ordering:needs"), params or {})
+    assert response.status_code == 200
+    return response.context["page"].paginator.count, counts_the_needs(queries)
+
+
+def test_the_whole_regions_list_reads_its_number_from_the_tally(client: Client, flow: dict[str, Any]) -> None:
+    drafts(flow, 3)
+    drafts(flow, 2, region="b")
+    Need.objects.filter(pk=Need.objects.filter(region=flow["region_a"]).first().pk).update(
+        status=NeedStatus.CANCELLED
+    )
+    unit = flow["call_off_unit"]
+    assert listed(client, unit) == (3, False)  # region B's needs not among them
+    assert listed(client, unit, {"sort": "-since"}) == (3, False)  # a sort is no filter
+    assert listed(client, unit, {"status": NeedStatus.DRAFT}) == (2, True)  # a filter counts the rows
+    assert listed(client, flow["coordinator"]) == (5, False)  # the nation: the regions' tallies added up
+    assert listed(client, flow["admin_b"]) == (2, False)
+
+
+def test_an_orderer_of_some_units_counts_the_rows(client: Client, flow: dict[str, Any]) -> None:
+    drafts(flow, 2)
+    drafts(flow, 1, region="b")
+    orderer = make_user("orderer.unit", scope=Scope.REGION, region=flow["region_a"])
+    RoleAssignment.objects.create(user=orderer, role=Role.ORDERER, org_unit=flow["units_a"]["care_unit"])
+    assert listed(client, orderer) == (2, True)  # only the units' needs: not the region's tally
