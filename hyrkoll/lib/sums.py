@@ -28,7 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hyrkoll.lib.triggers import maintained, pg_function, pg_trigger, run_all
+from hyrkoll.lib import triggers
+from hyrkoll.lib.triggers import PgTrigger, SqliteTrigger, maintained, run_all
 
 __all__ = [
     "Sums",
@@ -88,9 +89,9 @@ def _pg_rows(sums: Sums, rows: str, sign: str) -> str:
     return f"SELECT {_listed(f'{sums.key} AS key', f'{sign}1 AS n', *columns)} FROM {rows}"
 
 
-def _pg_triggers(sums: Sums) -> list[tuple[str, str, str, str]]:
-    """(name, event, REFERENCING clause, function body) of every trigger on the source."""
-    p, key, cols = sums.prefix, sums.key, sums.columns
+def _pg_triggers(sums: Sums) -> list[PgTrigger]:
+    """(name, event, table – the source –, REFERENCING clause, function body) of every trigger."""
+    p, key, cols, source = sums.prefix, sums.key, sums.columns, sums.source
     differs = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in (key, *cols))
     pairs = ", ".join(
         [f"o.{key} AS was_key", f"n.{key} AS now_key"] + [f"o.{c} AS was_{c}, n.{c} AS now_{c}" for c in cols]
@@ -105,22 +106,25 @@ def _pg_triggers(sums: Sums) -> list[tuple[str, str, str, str]]:
         (
             f"{p}_ins",
             "INSERT",
+            source,
             "NEW TABLE AS new_rows",
             _pg_upsert(sums, _pg_rows(sums, "new_rows", "")) + ";",
         ),
         (
             f"{p}_del",
             "DELETE",
+            source,
             "OLD TABLE AS old_rows",
             _pg_upsert(sums, _pg_rows(sums, "old_rows", "-")) + ";",
         ),
         (
             f"{p}_upd",
             "UPDATE",
+            source,
             "OLD TABLE AS old_rows NEW TABLE AS new_rows",
             changed + _pg_upsert(sums, moves) + ";",
         ),
-        (f"{p}_trunc", "TRUNCATE", "", f"DELETE FROM {sums.table};"),
+        (f"{p}_trunc", "TRUNCATE", source, "", f"DELETE FROM {sums.table};"),
     ]
 
 
@@ -147,7 +151,7 @@ def _sqlite_remove(sums: Sums, row: str) -> str:
     return f"UPDATE {sums.table} SET {updates} WHERE {sums.key} = {row}.{sums.key};"
 
 
-def _sqlite_triggers(sums: Sums) -> list[tuple[str, str]]:
+def _sqlite_triggers(sums: Sums) -> list[SqliteTrigger]:
     """(name, CREATE TRIGGER statement) of every trigger on the source."""
     p, source, watched = sums.prefix, sums.source, (sums.key, *sums.columns)
     differs = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watched)
@@ -168,15 +172,7 @@ def _sqlite_triggers(sums: Sums) -> list[tuple[str, str]]:
 
 def statements(sums: Sums, vendor: str) -> list[str]:
     """The statements creating the triggers on ``vendor`` (none for other vendors)."""
-    if vendor == "postgresql":
-        created: list[str] = []
-        for name, event, referencing, body in _pg_triggers(sums):
-            created.append(pg_function(name, body))
-            created.extend(pg_trigger(name, event, sums.source, referencing))
-        return created
-    if vendor == "sqlite":
-        return [sql for _name, sql in _sqlite_triggers(sums)]
-    return []
+    return triggers.create_statements(vendor, _pg_triggers(sums), _sqlite_triggers(sums))
 
 
 def fill_statements(sums: Sums, vendor: str) -> list[str]:
@@ -199,27 +195,12 @@ def fill_statements(sums: Sums, vendor: str) -> list[str]:
 
 def drop_statements(sums: Sums, vendor: str) -> list[str]:
     """The statements dropping the triggers (and PostgreSQL trigger functions)."""
-    if vendor == "postgresql":
-        return [
-            statement
-            for name, *_rest in _pg_triggers(sums)
-            for statement in (
-                f"DROP TRIGGER IF EXISTS {name} ON {sums.source}",
-                f"DROP FUNCTION IF EXISTS {name}()",
-            )
-        ]
-    if vendor == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in _sqlite_triggers(sums)]
-    return []
+    return triggers.drop_statements(vendor, _pg_triggers(sums), _sqlite_triggers(sums))
 
 
 def trigger_names(sums: Sums, vendor: str) -> list[str]:
     """The names of the triggers on ``vendor``."""
-    if vendor == "postgresql":
-        return [trigger[0] for trigger in _pg_triggers(sums)]
-    if vendor == "sqlite":
-        return [name for name, _sql in _sqlite_triggers(sums)]
-    return []
+    return triggers.names(vendor, _pg_triggers(sums), _sqlite_triggers(sums))
 
 
 # --- migrations ------------------------------------------------------------------------------------
@@ -229,9 +210,12 @@ def install(sums: Sums, schema_editor: Any) -> None:
     """Create the triggers (replacing any there are), then fill the totals from the existing rows,
     all in the caller's (the migration's) transaction."""
     vendor = schema_editor.connection.vendor
-    run_all(schema_editor, drop_statements(sums, vendor))
-    run_all(schema_editor, statements(sums, vendor))
-    run_all(schema_editor, fill_statements(sums, vendor))
+    triggers.reinstall(
+        schema_editor,
+        drop_statements(sums, vendor),
+        statements(sums, vendor),
+        fill_statements(sums, vendor),
+    )
 
 
 def uninstall(sums: Sums, schema_editor: Any) -> None:

@@ -35,7 +35,8 @@ from typing import Any
 
 from django.db import connections, models, router
 
-from hyrkoll.lib.triggers import VENDORS, maintained, pg_function, pg_trigger, run_all
+from hyrkoll.lib import triggers
+from hyrkoll.lib.triggers import VENDORS, PgTrigger, SqliteTrigger, maintained, run_all
 
 __all__ = [
     "VENDORS",
@@ -108,7 +109,7 @@ def _pg_upsert(tally: Tally, deltas: str) -> str:
     )
 
 
-def _pg_triggers(tally: Tally) -> list[tuple[str, str, str, str, str]]:
+def _pg_triggers(tally: Tally) -> list[PgTrigger]:
     """(name, event, table, REFERENCING clause, function body) of every trigger of the tally."""
     p = tally.prefix
     new_from, new_supplier = _pg_supplier_of(tally, "new_rows")
@@ -194,7 +195,7 @@ def _sqlite_remove(tally: Tally, row: str) -> str:
     )
 
 
-def _sqlite_triggers(tally: Tally) -> list[tuple[str, str]]:
+def _sqlite_triggers(tally: Tally) -> list[SqliteTrigger]:
     """(name, CREATE TRIGGER statement) of every trigger of the tally."""
     p, source, key = tally.prefix, tally.source, tally.key
     triggers = [
@@ -228,15 +229,7 @@ def _sqlite_triggers(tally: Tally) -> list[tuple[str, str]]:
 
 def statements(tally: Tally, vendor: str) -> list[str]:
     """The statements creating the tally's triggers on ``vendor`` (none for other vendors)."""
-    if vendor == "postgresql":
-        created: list[str] = []
-        for name, event, table, referencing, body in _pg_triggers(tally):
-            created.append(pg_function(name, body))
-            created.extend(pg_trigger(name, event, table, referencing))
-        return created
-    if vendor == "sqlite":
-        return [sql for _name, sql in _sqlite_triggers(tally)]
-    return []
+    return triggers.create_statements(vendor, _pg_triggers(tally), _sqlite_triggers(tally))
 
 
 def fill_statements(tally: Tally, vendor: str) -> list[str]:
@@ -264,27 +257,12 @@ def fill_statements(tally: Tally, vendor: str) -> list[str]:
 
 def drop_statements(tally: Tally, vendor: str) -> list[str]:
     """The statements dropping the tally's triggers (and PostgreSQL trigger functions)."""
-    if vendor == "postgresql":
-        return [
-            statement
-            for name, _event, table, _referencing, _body in _pg_triggers(tally)
-            for statement in (
-                f"DROP TRIGGER IF EXISTS {name} ON {table}",
-                f"DROP FUNCTION IF EXISTS {name}()",
-            )
-        ]
-    if vendor == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in _sqlite_triggers(tally)]
-    return []
+    return triggers.drop_statements(vendor, _pg_triggers(tally), _sqlite_triggers(tally))
 
 
 def trigger_names(tally: Tally, vendor: str) -> list[str]:
     """The names of the tally's triggers on ``vendor``."""
-    if vendor == "postgresql":
-        return [trigger[0] for trigger in _pg_triggers(tally)]
-    if vendor == "sqlite":
-        return [name for name, _sql in _sqlite_triggers(tally)]
-    return []
+    return triggers.names(vendor, _pg_triggers(tally), _sqlite_triggers(tally))
 
 
 # --- migrations ------------------------------------------------------------------------------------
@@ -294,9 +272,12 @@ def install(tally: Tally, schema_editor: Any) -> None:
     """Create the triggers (replacing any there are), then fill the tally from the existing rows,
     all in the caller's (the migration's) transaction."""
     vendor = schema_editor.connection.vendor
-    run_all(schema_editor, drop_statements(tally, vendor))
-    run_all(schema_editor, statements(tally, vendor))
-    run_all(schema_editor, fill_statements(tally, vendor))
+    triggers.reinstall(
+        schema_editor,
+        drop_statements(tally, vendor),
+        statements(tally, vendor),
+        fill_statements(tally, vendor),
+    )
 
 
 def uninstall(tally: Tally, schema_editor: Any) -> None:

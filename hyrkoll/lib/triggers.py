@@ -36,3 +36,55 @@ def run_all(schema_editor: Any, sqls: list[str]) -> None:
     """Run ``sqls`` in the migration's transaction."""
     for sql in sqls:
         schema_editor.execute(sql, params=None)
+
+
+# A table's triggers, as ``tallies`` and ``sums`` describe them. PostgreSQL: (name, event, table,
+# REFERENCING clause, function body) – a function and a statement trigger each; SQLite: (name, the
+# CREATE TRIGGER statement).
+PgTrigger = tuple[str, str, str, str, str]
+SqliteTrigger = tuple[str, str]
+
+
+def create_statements(vendor: str, pg: list[PgTrigger], sqlite: list[SqliteTrigger]) -> list[str]:
+    """The statements creating the triggers on ``vendor`` (none for other vendors)."""
+    if vendor == "postgresql":
+        created: list[str] = []
+        for name, event, table, referencing, body in pg:
+            created.append(pg_function(name, body))
+            created.extend(pg_trigger(name, event, table, referencing))
+        return created
+    if vendor == "sqlite":
+        return [sql for _name, sql in sqlite]
+    return []
+
+
+def drop_statements(vendor: str, pg: list[PgTrigger], sqlite: list[SqliteTrigger]) -> list[str]:
+    """The statements dropping the triggers (and PostgreSQL's trigger functions)."""
+    if vendor == "postgresql":
+        return [
+            statement
+            for name, _event, table, _referencing, _body in pg
+            for statement in (
+                f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                f"DROP FUNCTION IF EXISTS {name}()",
+            )
+        ]
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {name}" for name, _sql in sqlite]
+    return []
+
+
+def names(vendor: str, pg: list[PgTrigger], sqlite: list[SqliteTrigger]) -> list[str]:
+    """The names of the triggers on ``vendor``."""
+    if vendor == "postgresql":
+        return [trigger[0] for trigger in pg]
+    if vendor == "sqlite":
+        return [name for name, _sql in sqlite]
+    return []
+
+
+def reinstall(schema_editor: Any, drop: list[str], create: list[str], fill: list[str]) -> None:
+    """Drop the triggers there are, create them, then fill the kept table from the existing rows,
+    all in the caller's (the migration's) transaction."""
+    for sqls in (drop, create, fill):
+        run_all(schema_editor, sqls)
