@@ -7,8 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections, router
-
 from hyrkoll.invoicing.models import RegionInvoiceTotals
 from hyrkoll.lib import sums
 
@@ -20,13 +18,9 @@ def kept_totals(user: Any) -> dict[str, Any] | None:
 
     Mirrors ``Invoice.objects.visible_to``: the national level and superusers see every invoice (the
     sum of the regions' rows), a region user their region's (``scope_region_path`` is ``region``)."""
-    if not sums.maintained(connections[router.db_for_read(RegionInvoiceTotals)].vendor):
+    kept = sums.region_rows(RegionInvoiceTotals, user)
+    if kept is None:
         return None
-    kept = RegionInvoiceTotals.objects.order_by()
-    if not (user.is_superuser or user.is_national):
-        if user.region_id is None:
-            return None
-        kept = kept.filter(pk=user.region_id)
     count, invoiced, expected = 0, Decimal(0), Decimal(0)
     # Summed here, exactly (at most 21 rows): on SQLite a SQL sum() of the REAL columns could drift.
     for invoices, invoiced_sek, expected_sek in kept.values_list("invoices", "invoiced_sek", "expected_sek"):

@@ -28,6 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections, models, router
+from django.db.models import QuerySet
+
 from hyrkoll.lib import triggers
 from hyrkoll.lib.triggers import PgTrigger, SqliteTrigger, maintained, run_all
 
@@ -37,6 +40,7 @@ __all__ = [
     "fill_statements",
     "install",
     "maintained",
+    "region_rows",
     "statements",
     "trigger_names",
     "uninstall",
@@ -59,6 +63,21 @@ class Sums:
     def prefix(self) -> str:
         """The prefix of the trigger and function names."""
         return f"{self.table}_s"
+
+
+def region_rows(model: type[models.Model], user: Any) -> QuerySet[Any] | None:
+    """The rows of a table kept per region (``model``, the region its primary key) that cover what
+    ``visible_to(user)`` shows of the counted rows – every region's for the national level and
+    superusers, the user's region's for a region user – or None where the triggers keep nothing (the
+    vendor) or the user sees rows by another scope (a supplier): the caller counts the rows then."""
+    if not maintained(connections[router.db_for_read(model)].vendor):
+        return None
+    kept = model._default_manager.order_by()
+    if user.is_superuser or user.is_national:
+        return kept
+    if user.region_id is None:
+        return None
+    return kept.filter(pk=user.region_id)
 
 
 def _listed(*items: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -81,11 +80,5 @@ def needs_count(user: Any) -> int | None:
     """How many needs ``Need.objects.visible_to(user)`` holds – a region user's region's, every
     region's for the national level – read from the regions' need tallies kept by triggers; None
     where they are not kept or for anyone else (the caller counts the rows)."""
-    if not sums.maintained(connections[router.db_for_read(RegionNeedTally)].vendor):
-        return None
-    kept = RegionNeedTally.objects.order_by()
-    if not (user.is_superuser or user.is_national):
-        if user.region_id is None:
-            return None
-        kept = kept.filter(pk=user.region_id)
-    return sum(kept.values_list("needs", flat=True))
+    kept = sums.region_rows(RegionNeedTally, user)
+    return None if kept is None else sum(kept.values_list("needs", flat=True))
