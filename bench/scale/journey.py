@@ -8,7 +8,7 @@ import random
 import re
 from typing import Any
 
-from locust import HttpUser, between
+from locust import FastHttpUser, between
 
 PASSWORD = os.environ.get("BENCH_SCALE_PASSWORD", "hyrkoll-demo")
 REGIONS = os.environ.get("BENCH_SCALE_REGIONS", "vgr,01,12,03,25").split(",")
@@ -39,8 +39,12 @@ def options(html: str, name: str) -> list[tuple[str, str]]:
     ]
 
 
-class Journey(HttpUser):
-    """A logged-in user of the web app; subclasses give the usernames and the tasks."""
+class Journey(FastHttpUser):
+    """A logged-in user of the web app; subclasses give the usernames and the tasks.
+
+    ``FastHttpUser`` (geventhttpclient), not ``HttpUser`` (python-requests): the client shares the
+    server's two cores, and requests' client took several times the CPU per request (Locust 9–10 %
+    of a core in earlier runs) – CPU the server's workers then lacked."""
 
     abstract = True
     wait_time = between(*think_time())

@@ -13,12 +13,12 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 from bench.scale.journey import PASSWORD, SUPPLIERS, think_time
 
 
-class SupplierSystem(HttpUser):
+class SupplierSystem(FastHttpUser):
     """A supplier's system on the API with its token: it mostly polls (call-offs, one call-off, its
     offers, assignments, time reports, invoices, the feed) and now and then writes: an offer of one of
     its consultants on an open call-off it has not answered, and a week's time on an active assignment.
