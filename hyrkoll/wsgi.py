@@ -9,7 +9,9 @@ of answering 500.
 The forecasting model (statsmodels, about 1.9 s to import) is loaded here too: the dashboards
 import it only when a forecast is first computed, which made each worker's first national
 dashboard take seconds. So are the PDF and Excel writers (WeasyPrint about 0.9 s, openpyxl 0.26 s),
-imported by the exports only when a report is first downloaded.
+imported by the exports only when a report is first downloaded. And every template is compiled and
+the translation catalogues loaded (``hyrkoll.core.warm``), which each worker did on its first
+requests of each page.
 """
 
 import os
@@ -24,3 +26,7 @@ import openpyxl  # noqa: E402, F401 – the Excel downloads' writer (see above)
 import weasyprint  # noqa: E402, F401 – the PDF report's renderer (see above)
 
 import hyrkoll.forecasting.data  # noqa: E402, F401 – statsmodels, before the workers fork (see above)
+from hyrkoll.core import warm  # noqa: E402
+
+warm.compile_templates()
+warm.load_translations()
