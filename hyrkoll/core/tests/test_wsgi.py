@@ -21,19 +21,21 @@ def test_the_wsgi_module_imports_the_views_before_the_first_request() -> None:
     assert result.stdout.split() == ["True", "True"]
 
 
-def test_the_wsgi_module_compiles_every_template_before_the_first_request() -> None:
-    """Every template is in the cached loader once the entry point is imported, and both languages'
-    catalogues are loaded (the workers forked from it inherit them)."""
+def test_the_wsgi_module_compiles_every_template_and_freezes_before_the_first_request() -> None:
+    """Every template is in the cached loader once the entry point is imported, both languages'
+    catalogues are loaded (the workers forked from it inherit them), and what was loaded is frozen."""
     script = (
         "import hyrkoll.wsgi; from django.template import engines; from django.utils import translation; "
         "from django.utils.translation import trans_real; from hyrkoll.core import warm; "
         "cached = engines['django'].engine.template_loaders[0].get_template_cache; "
         "names = warm.template_names(); "
         "print(len(names) > 100, all(name in cached for name in names), "
-        "sorted(trans_real._translations) == ['en', 'sv'])"
+        "sorted(trans_real._translations) == ['en', 'sv'], "
+        # and then frozen out of the garbage collector's walks (the modules' objects are in there)
+        "__import__('gc').get_freeze_count() > 100000)"
     )
     env = {**os.environ, "HYRKOLL_TESTING": "1"}
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
     )
-    assert result.stdout.split() == ["True", "True", "True"]
+    assert result.stdout.split() == ["True", "True", "True", "True"]
