@@ -1,5 +1,6 @@
 """The production entry point imports every view module, statsmodels and the PDF/Excel writers at start (see ``hyrkoll.wsgi``), without
-opening a database connection (under ``gunicorn --preload`` the workers would share it)."""
+opening a database connection (under ``gunicorn --preload`` the workers would share it), compiles every
+template and freezes what it loaded."""
 
 from __future__ import annotations
 
@@ -8,17 +9,22 @@ import subprocess
 import sys
 
 
+def _printed_by_fresh_process(script: str) -> list[str]:
+    """What ``script`` prints, run by a fresh interpreter (the entry point's work is per process)."""
+    env = {**os.environ, "HYRKOLL_TESTING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    return result.stdout.split()
+
+
 def test_the_wsgi_module_imports_the_views_before_the_first_request() -> None:
     script = (
         "import sys, hyrkoll.wsgi; from django.db import connections; "
         "print(all(name in sys.modules for name in ('hyrkoll.api.views', 'hyrkoll.ordering.views.needs', 'statsmodels', 'weasyprint', 'openpyxl')), "
         "all(c.connection is None for c in connections.all(initialized_only=True)))"
     )
-    env = {**os.environ, "HYRKOLL_TESTING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
-    )
-    assert result.stdout.split() == ["True", "True"]
+    assert _printed_by_fresh_process(script) == ["True", "True"]
 
 
 def test_the_wsgi_module_compiles_every_template_and_freezes_before_the_first_request() -> None:
@@ -34,8 +40,4 @@ def test_the_wsgi_module_compiles_every_template_and_freezes_before_the_first_re
         # and then frozen out of the garbage collector's walks (the modules' objects are in there)
         "__import__('gc').get_freeze_count() > 100000)"
     )
-    env = {**os.environ, "HYRKOLL_TESTING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
-    )
-    assert result.stdout.split() == ["True", "True", "True", "True"]
+    assert _printed_by_fresh_process(script) == ["True", "True", "True", "True"]
