@@ -626,9 +626,16 @@ class AgreementParameter(models.Model):
 
     @classmethod
     def value_in_force(cls, key: str, on: datetime.date, default: Decimal) -> Decimal:
-        """The value of ``key`` on ``on`` under the agreement in force then, or ``default``."""
-        agreement = FrameworkAgreement.objects.filter(starts_on__lte=on).order_by("-starts_on").first()
-        value = cls.value_on(agreement, key, on) if agreement else None
+        """The value of ``key`` on ``on`` under the agreement in force then, or ``default``.
+
+        One query: the agreement is chosen in a subquery (none started: no row, the default)."""
+        agreement = FrameworkAgreement.objects.filter(starts_on__lte=on).order_by("-starts_on").values("pk")
+        value = (
+            cls.objects.filter(agreement=models.Subquery(agreement[:1]), key=key, valid_from__lte=on)
+            .order_by("-valid_from")
+            .values_list("value", flat=True)
+            .first()
+        )
         return value if value is not None else default
 
     @classmethod

@@ -307,7 +307,7 @@ BUDGETS: list[Budget] = [
     Budget("assignments:supplier_list", "supplier_user_a", _rows(builders.awarded), 10),
     Budget("invoicing:list", "call_off_unit", _rows(invoices), 10),
     # detail pages: their collection grows
-    Budget("ordering:need_detail", "call_off_unit", need_with_offers, 26, detail=True),
+    Budget("ordering:need_detail", "call_off_unit", need_with_offers, 13, detail=True),
     Budget("ordering:supplier_call_off", "supplier_user_a", call_off_with_offers, 9, detail=True),
     # its collection, the checks, is fixed: the other offers on the call-off must not count
     Budget("ordering:offer_detail", "call_off_unit", offer_among_offers, 8, detail=True, row_marker=None),

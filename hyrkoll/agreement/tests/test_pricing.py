@@ -12,8 +12,10 @@ from django.utils import translation
 
 from conftest import make_unit_tree
 from hyrkoll.agreement.models import (
+    AgreementParameter,
     CompetenceLevel,
     FrameworkAgreement,
+    ParameterKey,
     Price,
     PriceList,
     Supplement,
@@ -179,3 +181,18 @@ def test_quote_reads_one_query_and_two_without_a_price(
     with django_assert_num_queries(2), pytest.raises(NoAgreementPrice):
         quote(level, north, ON)
 
+
+def test_the_parameter_in_force_under_the_agreement_started(django_assert_num_queries: Any) -> None:
+    key = ParameterKey.MAX_CALL_OFF_MONTHS
+    with django_assert_num_queries(1):
+        assert AgreementParameter.value_in_force(key, ON, Decimal(99)) == 12
+    # Before the agreement: the default.
+    assert AgreementParameter.value_in_force(key, datetime.date(2023, 6, 1), Decimal(99)) == 99
+    # A newer agreement started: its value, or the default when it has none (not the older one's).
+    newer = _agreement("RS newer", datetime.date(2026, 2, 1))
+    assert AgreementParameter.value_in_force(key, ON, Decimal(99)) == 99
+    AgreementParameter.objects.create(agreement=newer, key=key, value=6, valid_from=datetime.date(2026, 2, 1))
+    AgreementParameter.objects.create(agreement=newer, key=key, value=9, valid_from=datetime.date(2026, 3, 1))
+    assert AgreementParameter.value_in_force(key, ON, Decimal(99)) == 9
+    assert AgreementParameter.value_in_force(key, datetime.date(2026, 2, 20), Decimal(99)) == 6
+    assert AgreementParameter.value_in_force(key, datetime.date(2026, 1, 20), Decimal(99)) == 12

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import connection
@@ -62,6 +63,12 @@ def test_call_off_unit_awards_through_the_page(client: Client, flow: dict[str, A
         assert tables.count(f'"{table}"') == 1, tables
     for table in ("consultants_consultant", "agreement_supplier", "agreement_competencelevel"):
         assert f'"{table}"' not in tables, tables
+    # The agreement price is one query (the price with its list and the travel supplements in
+    # subqueries) and the maximum call-off length another (the parameter of the agreement in force).
+    selected = [re.match(r'SELECT \(?"(\w+)"', query["sql"]) for query in queries]
+    agreement = [match[1] for match in selected if match and match[1].startswith("agreement_")]
+    assert agreement == ["agreement_price", "agreement_agreementparameter"], agreement
+    assert len(queries) <= 13, tables
 
 
 def test_lower_ranked_offer_needs_a_reason(client: Client, flow: dict[str, Any]) -> None:
