@@ -273,6 +273,10 @@ class Listing:
         key = value[1:] if descending else value
         return (key, descending) if key in self.sorts else ("", False)
 
+    def filtered(self, rows: QuerySet) -> QuerySet:
+        """``rows`` – another set than the list's, e.g. a part of it – with the list's filters."""
+        return self._filtered(rows)
+
     def _filtered(self, rows: QuerySet) -> QuerySet:
         if not self.form.is_bound:
             return rows

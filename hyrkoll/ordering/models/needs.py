@@ -147,6 +147,12 @@ class Need(models.Model):
             models.Index(fields=["-created_at", "-id"], name="need_newest"),
             # (PostgreSQL also has need_region_since, made by migration 0007: SQLite cannot index
             # NULLS LAST.)
+            # An orderer's need list counts its two parts from these alone (``queues.orderer_need_parts``:
+            # the needs of their units, the needs they created elsewhere), with or without a status. (The
+            # foreign keys keep their own indexes: dropping them remakes the table on SQLite, and with
+            # it the triggers of the need tally.)
+            models.Index(fields=["unit", "region", "status"], name="need_unit_count"),
+            models.Index(fields=["created_by", "region", "status", "unit"], name="need_orderer_count"),
             # The dispensation register: the few dispensations among a million needs.
             models.Index(fields=["region"], condition=Q(is_dispensation=True), name="need_dispensations"),
             # The direct purchases' pending dispensations (approved outside the agreement, perhaps not yet

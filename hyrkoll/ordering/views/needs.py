@@ -44,6 +44,7 @@ from hyrkoll.ordering.queues import (
     is_orderer,
     need_queue,
     needs_visible_to,
+    orderer_need_parts,
     sees_every_scoped_need,
 )
 from hyrkoll.ordering.views.common import get_need, paginate
@@ -106,6 +107,9 @@ def need_list(request: HttpRequest) -> HttpResponse:
     count = None
     if queue is None and not listing.is_filtered and sees_every_scoped_need(user):
         count = needs_count(user)
+    elif queue is None and (parts := orderer_need_parts(user)) is not None:
+        # An orderer's needs counted as two parts, each from one index (``orderer_need_parts``).
+        count = sum(listing.filtered(part).count() for part in parts)
     # The default order (newest first) reads the index and stops after one page; a chosen sort
     # reads every row the user may see, so their joins wait for the page's ids.
     page, query = paginate(request, listing.rows, ids_first=bool(listing.sort_key), count=count)
