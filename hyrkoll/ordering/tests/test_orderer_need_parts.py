@@ -17,7 +17,6 @@ from hyrkoll.accounts.models import Role, RoleAssignment, Scope
 from hyrkoll.ordering.models import Need, NeedStatus
 from hyrkoll.ordering.queues import needs_visible_to, orderer_need_parts
 from hyrkoll.ordering.tests.conftest import make_need
-from hyrkoll.ordering.tests.test_tallies import postgresql_only
 from hyrkoll.organisation.models import OrgUnit, OrgUnitKind
 
 pytestmark = pytest.mark.django_db
@@ -106,20 +105,3 @@ def test_the_list_counts_the_two_parts(
     ]
     assert len(counts) == 2, counts
     assert all(" OR " not in sql for sql in counts), counts  # each part's own condition, from one index
-
-
-@postgresql_only
-def test_the_planner_knows_that_a_unit_and_an_orderer_decide_the_region() -> None:
-    """Extended statistics (migration 0011): without them the planner took an orderer's tens of
-    thousands of needs for a few hundred and sorted them all for one page of the list."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT stxname, stxkind::text, array_agg(attname ORDER BY attname) "
-            "FROM pg_statistic_ext JOIN pg_attribute ON attrelid = stxrelid AND attnum = ANY(stxkeys) "
-            "WHERE stxrelid = 'ordering_need'::regclass GROUP BY stxname, stxkind"
-        )
-        found = {name: (kinds, columns) for name, kinds, columns in cursor.fetchall()}
-    assert found == {
-        "need_unit_region": ("{f}", ["region_id", "unit_id"]),
-        "need_orderer_region": ("{f}", ["created_by_id", "region_id"]),
-    }
