@@ -1,8 +1,9 @@
 # Hyrkoll – the two commands: `make demo` (web app on SQLite with demo data) and `make test`.
 SHELL := /bin/bash
 # The distribution's Python 3.11 where it can make a venv, else python3.11 on PATH: Debian builds its
-# interpreter with profile-guided and link-time optimisation, a pyenv or source build (the default
-# ./configure, --enable-shared) has neither and took ~25 % more CPU per request (README, run 20).
+# interpreter with profile-guided and link-time optimisation; a pyenv or source build (the default
+# ./configure, --enable-shared) has neither, and the benchmark's pages took 18-45 % more CPU there
+# (README, run 20).
 PYTHON ?= $(shell /usr/bin/python3.11 -c "import ensurepip, venv" >/dev/null 2>&1 && echo /usr/bin/python3.11 || echo python3.11)
 VENV := .venv
 BIN := $(VENV)/bin
