@@ -266,7 +266,7 @@ class Listing:
         self.form = FilterForm(self.params if any(self.params.get(name) for name in fields) else None)
         self.form.fields.update(fields)
         self.sort_key, self.descending = self._parse_sort(self.params.get(SORT_PARAM, ""))
-        self.rows = self._sorted(self._filtered(rows))
+        self.rows = self._sorted(self.filtered(rows))
 
     def _parse_sort(self, value: str) -> tuple[str, bool]:
         descending = value.startswith("-")
@@ -274,10 +274,7 @@ class Listing:
         return (key, descending) if key in self.sorts else ("", False)
 
     def filtered(self, rows: QuerySet) -> QuerySet:
-        """``rows`` – another set than the list's, e.g. a part of it – with the list's filters."""
-        return self._filtered(rows)
-
-    def _filtered(self, rows: QuerySet) -> QuerySet:
+        """``rows`` with the list's filters (the list's own rows, or another set, e.g. a part of it)."""
         if not self.form.is_bound:
             return rows
         self.form.is_valid()  # fields that do not validate are left out of cleaned_data: ignored
