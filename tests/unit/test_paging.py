@@ -1,5 +1,6 @@
-"""The concatenating sequence for Paginator (hyrkoll.lib.paging): counts once, fetches from each part
-only the slice a page needs, across the seam and with empty parts."""
+"""The sequences for Paginator (hyrkoll.lib.paging): the concatenating one counts once, fetches from
+each part only the slice a page needs, across the seam and with empty parts; the merging one gives
+exactly the slices of the parts' union in its order, reading each part only as far as the page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hyrkoll.lib.paging import ConcatenatedRows, count_in_one_query
+from hyrkoll.lib.paging import ConcatenatedRows, MergedRows, count_in_one_query
 from hyrkoll.organisation.models import Region
 
 
@@ -157,3 +158,67 @@ def test_querysets_as_parts_are_counted_in_one_query() -> None:
     with CaptureQueriesContext(connection) as queries:
         assert ConcatenatedRows(regions, regions.filter(code="14")).count() == total + 1
     assert len(queries) == 1
+
+
+def _merged_scene() -> tuple[Any, list[Any], list[int]]:
+    """The regions, split into two disjoint parts that interleave in the order by name, and their
+    ids in that order (newest-first lists are merged the same way, by descending keys)."""
+    regions = Region.objects.all()
+    ordered = list(regions.order_by("-name", "-pk").values_list("pk", flat=True))
+    assert len(ordered) > 5
+    odd = ordered[1::2]
+    return regions, [regions.exclude(pk__in=odd), regions.filter(pk__in=odd)], ordered
+
+
+@pytest.mark.django_db
+def test_merged_rows_give_every_slice_of_the_parts_together_in_order() -> None:
+    regions, parts, ordered = _merged_scene()
+    rows = MergedRows(regions, *parts, order=("-name", "-pk"))
+    assert rows.count() == len(rows) == len(ordered)
+    for start in range(len(ordered) + 1):
+        for stop in range(start, len(ordered) + 2):
+            assert [region.pk for region in rows[start:stop]] == ordered[start:stop], (start, stop)
+    assert [region.pk for region in rows] == ordered
+    assert rows[0].pk == ordered[0]
+    assert rows[-1].pk == ordered[-1]
+    with pytest.raises(IndexError):
+        rows[len(ordered)]
+
+
+@pytest.mark.django_db
+def test_merged_rows_read_each_part_only_as_far_as_the_page() -> None:
+    regions, parts, ordered = _merged_scene()
+    rows = MergedRows(regions, *parts, order=("-name", "-pk"), counts=[len(ordered) - 2, 2])
+    with CaptureQueriesContext(connection) as queries:
+        page = [region.pk for region in rows[1:3]]
+    assert page == ordered[1:3]
+    assert len(queries) == 3  # each part's keys, then the page's rows
+    assert all("LIMIT 3" in query["sql"] for query in queries.captured_queries[:2])
+
+
+@pytest.mark.django_db
+def test_merged_rows_skip_an_empty_part_and_page_with_paginator() -> None:
+    regions, parts, ordered = _merged_scene()
+    rows = MergedRows(
+        regions,
+        parts[0],
+        regions.none(),
+        order=("-name", "-pk"),
+        counts=[len(ordered) - len(ordered) // 2, 0],
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = Paginator(rows, 2).get_page(2)
+    assert [region.pk for region in page.object_list] == list(
+        parts[0].order_by("-name", "-pk").values_list("pk", flat=True)
+    )[2:4]
+    assert len(queries) == 2  # no count, no query for the empty part
+
+
+def test_merged_rows_want_one_direction_and_pk_last() -> None:
+    regions = Region.objects.all()
+    with pytest.raises(ValueError):
+        MergedRows(regions, regions, order=("-name", "pk"))
+    with pytest.raises(ValueError):
+        MergedRows(regions, regions, order=("-name",))
+    with pytest.raises(ValueError):
+        MergedRows(regions, regions, regions, order=("pk",), counts=[1])

@@ -153,6 +153,9 @@ class Need(models.Model):
             # it the triggers of the need tally.)
             models.Index(fields=["unit", "region", "status"], name="need_unit_count"),
             models.Index(fields=["created_by", "region", "status", "unit"], name="need_orderer_count"),
+            # ... and reads a page of each part newest first from these, only as far as the page.
+            models.Index(fields=["unit", "-created_at", "-id"], name="need_unit_newest"),
+            models.Index(fields=["created_by", "-created_at", "-id"], name="need_orderer_newest"),
             # The dispensation register: the few dispensations among a million needs.
             models.Index(fields=["region"], condition=Q(is_dispensation=True), name="need_dispensations"),
             # The direct purchases' pending dispensations (approved outside the agreement, perhaps not yet

@@ -4,6 +4,7 @@ the list's number their sum, filtered or not, without the "unit or orderer" cond
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import make_user
 from hyrkoll.accounts.models import Role, RoleAssignment, Scope
@@ -105,3 +107,50 @@ def test_the_list_counts_the_two_parts(
     ]
     assert len(counts) == 2, counts
     assert all(" OR " not in sql for sql in counts), counts  # each part's own condition, from one index
+
+
+def test_the_list_pages_the_two_parts_newest_first(client: Client, scene: dict[str, Any]) -> None:
+    """More needs than a page, the two parts' creation times interleaved: every page shows the rows
+    that ordering all the needs the orderer may open newest first would, each part counted and read
+    on its own (no "unit or orderer" condition; the page's rows are then read by their ids), and the status filter pages the same way."""
+    orderer, units = scene["orderer"], scene["units_a"]
+    elsewhere = scene["made"]["elsewhere, by them"][0].unit
+    start = timezone.now() - datetime.timedelta(days=100)
+    made = Need.objects.bulk_create(
+        make_need(
+            scene,
+            unit=units["care_unit"] if n % 3 else elsewhere,
+            region=scene["region_a"],
+            created_by=orderer,
+            level=scene["competence"].level,
+            status=NeedStatus.DRAFT if n % 2 else NeedStatus.CANCELLED,
+        )
+        for n in range(110)
+    )
+    for n, need in enumerate(made):  # creation times interleaved between the parts, some alike
+        Need.objects.filter(pk=need.pk).update(created_at=start + datetime.timedelta(hours=(n * 7) % 40))
+    client.force_login(orderer)
+    for params in ({}, {"status": NeedStatus.DRAFT}):
+        expected = list(
+            needs_visible_to(orderer)
+            .filter(**params)
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)
+        )
+        assert len(expected) > 50  # more than a page
+        shown: list[int] = []
+        for number in range(1, len(expected) // 50 + 2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(reverse("ordering:needs"), {**params, "page": number})
+            assert response.status_code == 200
+            assert response.context["page"].paginator.count == len(expected)
+            shown += [need.pk for need in response.context["page"].object_list]
+            reads = [
+                query["sql"]
+                for query in queries.captured_queries
+                if 'FROM "ordering_need"' in query["sql"]
+                and ("COUNT(" in query["sql"] or "ORDER BY" in query["sql"])
+            ]
+            assert len(reads) == 4, reads  # two counts, two parts' pages (the page's rows are read by id)
+            assert all(" OR " not in sql for sql in reads), reads
+        assert shown == expected, params

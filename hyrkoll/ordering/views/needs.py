@@ -17,6 +17,7 @@ from hyrkoll.agreement.models import Competence, Profession
 from hyrkoll.agreement.pricing import NoAgreementPrice, quote
 from hyrkoll.assignments.models import Assignment
 from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter, region_filter
+from hyrkoll.lib.paging import MergedRows
 from hyrkoll.ordering import permissions, workflow
 from hyrkoll.ordering.counts import needs_count
 from hyrkoll.ordering.forms import (
@@ -105,14 +106,20 @@ def need_list(request: HttpRequest) -> HttpResponse:
     # Every need of the user's region (or of the nation), unfiltered: the number is the regions'
     # need tally, kept by triggers, not a count of tens of thousands of rows.
     count = None
+    rows: Any = listing.rows
     if queue is None and not listing.is_filtered and sees_every_scoped_need(user):
         count = needs_count(user)
     elif queue is None and (parts := orderer_need_parts(user)) is not None:
-        # An orderer's needs counted as two parts, each from one index (``orderer_need_parts``).
-        count = sum(listing.filtered(part).count() for part in parts)
+        # An orderer's needs as two parts, each counted from one index (``orderer_need_parts``) and,
+        # newest first, read from another only as far as the page.
+        filtered = [listing.filtered(part) for part in parts]
+        counts = [part.count() for part in filtered]
+        count = sum(counts)
+        if not listing.sort_key:
+            rows = MergedRows(listing.rows, *filtered, order=Need._meta.ordering, counts=counts)
     # The default order (newest first) reads the index and stops after one page; a chosen sort
     # reads every row the user may see, so their joins wait for the page's ids.
-    page, query = paginate(request, listing.rows, ids_first=bool(listing.sort_key), count=count)
+    page, query = paginate(request, rows, ids_first=bool(listing.sort_key), count=count)
     context = {
         "page": page,
         "query": query,
