@@ -1,9 +1,12 @@
-"""How many time reports a supplier has: the exact total of its unfiltered time-report list."""
+"""How many time reports a supplier has and how many assignments a region has: the exact totals of
+unfiltered lists, read from tallies kept by triggers."""
 
 from __future__ import annotations
 
-from hyrkoll.assignments.models import SupplierTimeReportTally, TimeReport
-from hyrkoll.lib import tallies
+from typing import Any
+
+from hyrkoll.assignments.models import RegionAssignmentTally, SupplierTimeReportTally, TimeReport
+from hyrkoll.lib import sums, tallies
 
 
 def reports_count(supplier_id: int) -> int:
@@ -13,3 +16,11 @@ def reports_count(supplier_id: int) -> int:
     if found is not None:
         return found
     return TimeReport.objects.filter(assignment__supplier_id=supplier_id).count()
+
+
+def assignments_count(user: Any) -> int | None:
+    """How many assignments ``Assignment.objects.visible_to(user)`` holds – a region user's region's,
+    every region's for the national level – read from the regions' assignment tallies kept by
+    triggers; None where they are not kept or for a supplier (the caller counts the rows)."""
+    kept = sums.region_rows(RegionAssignmentTally, user)
+    return None if kept is None else sum(kept.values_list("assignments", flat=True))

@@ -290,6 +290,34 @@ class SupplierTimeReportTally(models.Model):
         return f"{self.supplier_id}: {self.reports}"
 
 
+class RegionAssignmentTally(models.Model):
+    """How many assignments a region has: the exact total of the unfiltered assignment list of the
+    region's users (and, over the 21 rows, the national level's) without counting a region's tens of
+    thousands of assignments each request (5–23 ms a time for a large region at national scale).
+
+    Kept by database triggers on the assignments (``hyrkoll.lib.sums``, a count per region and no
+    sums; installed by the migration), so every write path counts: the ORM, ``bulk_create``, COPY.
+    Never written by the app.
+    """
+
+    region = models.OneToOneField(
+        "organisation.Region",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,  # derived rows: no check on each trigger's write, no hold on the region
+        related_name="assignment_tally",
+        verbose_name=_("region"),
+    )
+    assignments = models.BigIntegerField(_("assignments"), default=0)
+
+    class Meta:
+        verbose_name = _("assignment tally")
+        verbose_name_plural = _("assignment tallies")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.assignments}"
+
+
 class TimeReportDay(models.Model):
     scope_region_path = "report__assignment__region"
     scope_supplier_path = "report__assignment__supplier"

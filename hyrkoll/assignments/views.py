@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from hyrkoll.agreement.models import Competence, Supplier
 from hyrkoll.assignments import permissions, services, tables
+from hyrkoll.assignments.counts import assignments_count
 from hyrkoll.assignments.forms import CancelForm, DecideForm, ExtendForm, TimeReportForm
 from hyrkoll.assignments.models import (
     Assignment,
@@ -114,7 +115,10 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     export = _export(request, listing.rows)
     if export is not None:
         return export
-    page, query = paginate(request, listing.rows)
+    # Unfiltered, the number is the regions' assignment tally, kept by triggers, not a count of tens
+    # of thousands of rows.
+    count = None if listing.is_filtered else assignments_count(request.user)
+    page, query = paginate(request, listing.rows, count=count)
     context = {"page": page, "query": query, "listing": listing}
     return render(request, "assignments/assignment_list.html", context)
 
