@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20, help="requests measured per page")
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
     parser.add_argument("--profile", default="", help="cProfile the pages whose name contains this")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order (e.g. tottime)")
     parser.add_argument("--dump", default="", help="write each answer to this directory")
     args = parser.parse_args()
     if settings.DEBUG:
@@ -128,7 +129,7 @@ def main() -> None:
             profile = cProfile.Profile()
             profile.runcall(lambda c=client, p=path: [c.get(p) for _ in range(args.n)])
             print(f"== {name} ({args.n} requests)")
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(40)
         elif not args.profile:
             ms, queries = cpu_ms(client, path, args.n)
             print(f"{name:<22} {ms:7.1f} ms CPU  {queries:3d} queries  {path}", flush=True)
