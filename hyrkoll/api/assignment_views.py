@@ -27,7 +27,7 @@ from hyrkoll.api.pagination import unfiltered_supplier
 from hyrkoll.api.steps import error_responses, run_step
 from hyrkoll.assignments import permissions as assignment_permissions
 from hyrkoll.assignments import services as assignment_services
-from hyrkoll.assignments.counts import reports_count
+from hyrkoll.assignments.counts import assignments_count, reports_count, supplier_assignments_count
 from hyrkoll.assignments.models import Assignment, AssignmentPeriod, TimeReport, TimeReportDay
 from hyrkoll.ordering import permissions as ordering_permissions
 
@@ -161,6 +161,16 @@ class AssignmentViewSet(ScopedReadOnlyViewSet):
     def filter_list(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         wanted = query_str(self.request, "status")
         return queryset.filter(status=wanted) if wanted else queryset
+
+    def count_rows(self, queryset: QuerySet[Any]) -> int | None:
+        """Unfiltered: a supplier's every assignment, or a region's (the nation's), read from the
+        tallies the database keeps."""
+        if query_str(self.request, "status"):
+            return None
+        supplier_id = unfiltered_supplier(self.request, "status")
+        if supplier_id is not None:
+            return supplier_assignments_count(supplier_id)
+        return assignments_count(self.request.user)
 
 
 @extend_schema(tags=["assignments"])
