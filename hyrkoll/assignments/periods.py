@@ -63,10 +63,11 @@ def known_hlr_date(assignment: Assignment) -> datetime.date | None:
     latest_offer = (
         Offer.objects.filter(consultant_id=assignment.consultant_id, hlr_trained_on__isnull=False)
         .order_by("-hlr_trained_on")
+        .values_list("hlr_trained_on", flat=True)
         .first()
     )
     if latest_offer is not None:
-        dates.append(latest_offer.hlr_trained_on)
+        dates.append(latest_offer)
     if assignment.offer.hlr_trained_on:
         dates.append(assignment.offer.hlr_trained_on)
     return max(dates, default=None)

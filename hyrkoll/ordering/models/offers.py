@@ -86,7 +86,16 @@ class Offer(models.Model):
             ),
         ]
         # A supplier's offers in the list's order (the API's offers list), without sorting them all.
-        indexes = [models.Index(fields=["supplier", "submitted_at", "id"], name="offer_supplier_submitted")]
+        indexes = [
+            models.Index(fields=["supplier", "submitted_at", "id"], name="offer_supplier_submitted"),
+            # A consultant's latest known CPR/HLR date (an assignment's page), from the first entry of
+            # the consultant's: a returning consultant has hundreds of offers over ten years.
+            models.Index(
+                fields=["consultant", "-hlr_trained_on"],
+                condition=Q(hlr_trained_on__isnull=False),
+                name="offer_consultant_latest_hlr",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.consultant} ({self.supplier})"
