@@ -18,7 +18,7 @@ migrations import this module, so its API stays as it is.
   SQLite keeps of any decimal).
 - Other vendors: nothing is installed and :func:`maintained` is False: readers aggregate the rows.
 
-The source's key column is NOT NULL and its ``id`` never changes (the UPDATE trigger pairs old and
+The source's key columns are NOT NULL and its ``id`` never changes (the UPDATE trigger pairs old and
 new rows by it). On SQLite, a migration that remakes the source table drops its triggers: it must
 call :func:`install` again (``test_the_migration_installed_the_triggers`` fails otherwise).
 """
@@ -50,10 +50,14 @@ __all__ = [
 @dataclass(frozen=True)
 class Sums:
     """``table`` (``key``, ``count``, ``*columns``) counts the rows of ``source`` per ``key`` and sums
-    their ``columns`` (SQLite rounds each sum to ``places`` decimals)."""
+    their ``columns`` (SQLite rounds each sum to ``places`` decimals).
+
+    ``key`` is one column (the table's primary key) or several (e.g. region and status: the table
+    then has a unique constraint over exactly them, for the upserts' ``ON CONFLICT``). The statements
+    for one key column are those this module has always written."""
 
     table: str
-    key: str
+    key: str | tuple[str, ...]
     count: str
     source: str
     columns: tuple[str, ...]
@@ -64,12 +68,24 @@ class Sums:
         """The prefix of the trigger and function names."""
         return f"{self.table}_s"
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The key columns."""
+        return (self.key,) if isinstance(self.key, str) else self.key
 
-def region_rows(model: type[models.Model], user: Any) -> QuerySet[Any] | None:
-    """The rows of a table kept per region (``model``, the region its primary key) that cover what
-    ``visible_to(user)`` shows of the counted rows – every region's for the national level and
-    superusers, the user's region's for a region user – or None where the triggers keep nothing (the
-    vendor) or the user sees rows by another scope (a supplier): the caller counts the rows then."""
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The key columns' names in the triggers' queries: ``key`` for the first, ``key_<column>``
+        for any other."""
+        return ("key", *(f"key_{column}" for column in self.keys[1:]))
+
+
+def region_rows(model: type[models.Model], user: Any, region: str = "pk") -> QuerySet[Any] | None:
+    """The rows of a table kept per region (``model``, the region its primary key or the field
+    ``region``) that cover what ``visible_to(user)`` shows of the counted rows – every region's for the
+    national level and superusers, the user's region's for a region user – or None where the triggers
+    keep nothing (the vendor) or the user sees rows by another scope (a supplier): the caller counts
+    the rows then."""
     if not maintained(connections[router.db_for_read(model)].vendor):
         return None
     kept = model._default_manager.order_by()
@@ -77,7 +93,7 @@ def region_rows(model: type[models.Model], user: Any) -> QuerySet[Any] | None:
         return kept
     if user.region_id is None:
         return None
-    return kept.filter(pk=user.region_id)
+    return kept.filter(**{region: user.region_id})
 
 
 def _listed(*items: str) -> str:
@@ -91,35 +107,40 @@ def _listed(*items: str) -> str:
 def _pg_upsert(sums: Sums, deltas: str) -> str:
     """Add ``deltas`` (a query of ``key, n, *columns``) to the totals, one row per key in key order;
     keys whose every delta is zero are left alone."""
-    t, cols = sums.table, sums.columns
+    t, cols, keys = sums.table, sums.columns, _listed(*sums.aliases)
     summed = ", ".join(f"coalesce(sum({c}), 0)" for c in ("n", *cols))
     changed = " OR ".join(f"coalesce(sum({c}), 0) <> 0" for c in ("n", *cols))
     updates = ", ".join(f"{c} = {t}.{c} + EXCLUDED.{c}" for c in (sums.count, *cols))
     return (
-        f"INSERT INTO {t} ({_listed(sums.key, sums.count, *cols)}) "
-        f"SELECT key, {summed} FROM ({deltas}) deltas GROUP BY key HAVING {changed} ORDER BY key "
-        f"ON CONFLICT ({sums.key}) DO UPDATE SET {updates}"
+        f"INSERT INTO {t} ({_listed(*sums.keys, sums.count, *cols)}) "
+        f"SELECT {keys}, {summed} FROM ({deltas}) deltas GROUP BY {keys} HAVING {changed} ORDER BY {keys} "
+        f"ON CONFLICT ({_listed(*sums.keys)}) DO UPDATE SET {updates}"
     )
 
 
 def _pg_rows(sums: Sums, rows: str, sign: str) -> str:
     """The deltas of every row of transition table ``rows``, counted and summed with ``sign``."""
     columns = [f"{sign}{c} AS {c}" for c in sums.columns]
-    return f"SELECT {_listed(f'{sums.key} AS key', f'{sign}1 AS n', *columns)} FROM {rows}"
+    keys = [f"{key} AS {alias}" for key, alias in zip(sums.keys, sums.aliases, strict=True)]
+    return f"SELECT {_listed(*keys, f'{sign}1 AS n', *columns)} FROM {rows}"
 
 
 def _pg_triggers(sums: Sums) -> list[PgTrigger]:
     """(name, event, table – the source –, REFERENCING clause, function body) of every trigger."""
-    p, key, cols, source = sums.prefix, sums.key, sums.columns, sums.source
-    differs = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in (key, *cols))
+    p, cols, source = sums.prefix, sums.columns, sums.source
+    keys = list(zip(sums.keys, sums.aliases, strict=True))
+    differs = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in (*sums.keys, *cols))
     pairs = ", ".join(
-        [f"o.{key} AS was_key", f"n.{key} AS now_key"] + [f"o.{c} AS was_{c}, n.{c} AS now_{c}" for c in cols]
+        [part for key, alias in keys for part in (f"o.{key} AS was_{alias}", f"n.{key} AS now_{alias}")]
+        + [f"o.{c} AS was_{c}, n.{c} AS now_{c}" for c in cols]
     )
     changed = (
         f"WITH changed AS (SELECT {pairs} FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {differs})\n"
     )
-    now = _listed("now_key AS key", "1 AS n", *(f"now_{c} AS {c}" for c in cols))
-    was = _listed("was_key", "-1", *(f"-was_{c}" for c in cols))
+    now = _listed(
+        *(f"now_{alias} AS {alias}" for _key, alias in keys), "1 AS n", *(f"now_{c} AS {c}" for c in cols)
+    )
+    was = _listed(*(f"was_{alias}" for _key, alias in keys), "-1", *(f"-was_{c}" for c in cols))
     moves = f"SELECT {now} FROM changed UNION ALL SELECT {was} FROM changed"
     return [
         (
@@ -152,13 +173,13 @@ def _pg_triggers(sums: Sums) -> list[PgTrigger]:
 
 def _sqlite_add(sums: Sums, row: str) -> str:
     t, cols, places = sums.table, sums.columns, sums.places
-    values = _listed(f"{row}.{sums.key}", "1", *(f"coalesce({row}.{c}, 0)" for c in cols))
+    values = _listed(*(f"{row}.{key}" for key in sums.keys), "1", *(f"coalesce({row}.{c}, 0)" for c in cols))
     updates = ", ".join(
         [f"{sums.count} = {sums.count} + 1"] + [f"{c} = round({c} + excluded.{c}, {places})" for c in cols]
     )
     return (
-        f"INSERT INTO {t} ({_listed(sums.key, sums.count, *cols)}) VALUES ({values}) "
-        f"ON CONFLICT({sums.key}) DO UPDATE SET {updates};"
+        f"INSERT INTO {t} ({_listed(*sums.keys, sums.count, *cols)}) VALUES ({values}) "
+        f"ON CONFLICT({_listed(*sums.keys)}) DO UPDATE SET {updates};"
     )
 
 
@@ -167,12 +188,13 @@ def _sqlite_remove(sums: Sums, row: str) -> str:
         [f"{sums.count} = {sums.count} - 1"]
         + [f"{c} = round({c} - coalesce({row}.{c}, 0), {sums.places})" for c in sums.columns]
     )
-    return f"UPDATE {sums.table} SET {updates} WHERE {sums.key} = {row}.{sums.key};"
+    where = " AND ".join(f"{key} = {row}.{key}" for key in sums.keys)
+    return f"UPDATE {sums.table} SET {updates} WHERE {where};"
 
 
 def _sqlite_triggers(sums: Sums) -> list[SqliteTrigger]:
     """(name, CREATE TRIGGER statement) of every trigger on the source."""
-    p, source, watched = sums.prefix, sums.source, (sums.key, *sums.columns)
+    p, source, watched = sums.prefix, sums.source, (*sums.keys, *sums.columns)
     differs = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watched)
     triggers = [
         (f"{p}_ins", f"AFTER INSERT ON {source} FOR EACH ROW BEGIN {_sqlite_add(sums, 'NEW')} END"),
@@ -207,8 +229,8 @@ def fill_statements(sums: Sums, vendor: str) -> list[str]:
     return [
         *locks,
         f"DELETE FROM {sums.table}",
-        f"INSERT INTO {sums.table} ({_listed(sums.key, sums.count, *sums.columns)}) "
-        f"SELECT {_listed(sums.key, 'count(*)', *summed)} FROM {sums.source} GROUP BY {sums.key}",
+        f"INSERT INTO {sums.table} ({_listed(*sums.keys, sums.count, *sums.columns)}) "
+        f"SELECT {_listed(*sums.keys, 'count(*)', *summed)} FROM {sums.source} GROUP BY {_listed(*sums.keys)}",
     ]
 
 
