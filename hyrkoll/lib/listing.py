@@ -301,6 +301,14 @@ class Listing:
     def is_filtered(self) -> bool:
         return self.form.is_bound
 
+    def narrowing(self) -> dict[str, Any]:
+        """The filter fields that narrow the rows: the valid values given, by field name (a value
+        that does not validate is ignored, as the rows ignore it)."""
+        if not self.form.is_bound:
+            return {}
+        self.form.is_valid()
+        return {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+
     @property
     def query(self) -> str:
         """The current filters and sort without the page (for page and download links)."""

@@ -1,5 +1,5 @@
-"""Counts the need, call-off and offer lists show: a region's needs, offers per call-off, how many
-call-offs a supplier received and how many offers it made.
+"""Counts the need, call-off and offer lists show: a region's needs (per status), a region's call-offs
+per status, offers per call-off, how many call-offs a supplier received and how many offers it made.
 
 Used by the web lists and the API alike, so both count the same way.
 """
@@ -17,8 +17,11 @@ from hyrkoll.lib.counting import correlated_count
 from hyrkoll.ordering.models import (
     CallOff,
     CallOffRecipient,
+    CallOffStatus,
     Offer,
     OfferStatus,
+    RegionCallOffStatusTally,
+    RegionNeedStatusTally,
     RegionNeedTally,
     SupplierCallOffTally,
     SupplierOfferTally,
@@ -76,9 +79,31 @@ def offers_made_count(supplier_id: int) -> int:
     return found if found is not None else Offer.objects.filter(supplier_id=supplier_id).count()
 
 
-def needs_count(user: Any) -> int | None:
-    """How many needs ``Need.objects.visible_to(user)`` holds – a region user's region's, every
-    region's for the national level – read from the regions' need tallies kept by triggers; None
-    where they are not kept or for anyone else (the caller counts the rows)."""
-    kept = sums.region_rows(RegionNeedTally, user)
-    return None if kept is None else sum(kept.values_list("needs", flat=True))
+def needs_count(user: Any, status: str | None = None) -> int | None:
+    """How many needs ``Need.objects.visible_to(user)`` holds (in ``status``) – a region user's
+    region's, every region's for the national level – read from the regions' need tallies kept by
+    triggers; None where they are not kept or for anyone else (the caller counts the rows)."""
+    if status is None:
+        kept = sums.region_rows(RegionNeedTally, user)
+        return None if kept is None else sum(kept.values_list("needs", flat=True))
+    kept = sums.region_rows(RegionNeedStatusTally, user, region="region_id")
+    return None if kept is None else sum(kept.filter(status=status).values_list("needs", flat=True))
+
+
+def call_off_counts(user: Any, status: str | None = None) -> tuple[int, int] | None:
+    """How many of the call-offs ``CallOff.objects.visible_to(user)`` holds (in ``status``) are open
+    and how many are not – a region user's region's, every region's for the national level – read
+    from the regions' call-off tallies per status kept by triggers; None where they are not kept or
+    for anyone else (the caller counts the rows)."""
+    kept = sums.region_rows(RegionCallOffStatusTally, user, region="region_id")
+    if kept is None:
+        return None
+    if status is not None:
+        kept = kept.filter(status=status)
+    open_count = others = 0
+    for each, n in kept.values_list("status", "call_offs"):
+        if each == CallOffStatus.OPEN:
+            open_count += n
+        else:
+            others += n
+    return open_count, others

@@ -10,6 +10,7 @@ from hyrkoll.ordering.models.call_offs import (
     CallOff,
     CallOffRecipient,
     CallOffStatus,
+    RegionCallOffStatusTally,
     SupplierCallOffTally,
 )
 from hyrkoll.ordering.models.history import (
@@ -21,7 +22,14 @@ from hyrkoll.ordering.models.history import (
     InternalAttempt,
     NeedEvent,
 )
-from hyrkoll.ordering.models.needs import OPEN_NEED_STATUSES, Need, NeedReason, NeedStatus, RegionNeedTally
+from hyrkoll.ordering.models.needs import (
+    OPEN_NEED_STATUSES,
+    Need,
+    NeedReason,
+    NeedStatus,
+    RegionNeedStatusTally,
+    RegionNeedTally,
+)
 from hyrkoll.ordering.models.offers import (
     CheckCode,
     Offer,
@@ -49,6 +57,8 @@ __all__ = [
     "Offer",
     "OfferCheck",
     "OfferStatus",
+    "RegionCallOffStatusTally",
+    "RegionNeedStatusTally",
     "RegionNeedTally",
     "SupplierCallOffTally",
     "SupplierOfferTally",

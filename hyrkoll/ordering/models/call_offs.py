@@ -111,3 +111,34 @@ class SupplierCallOffTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier_id}: {self.received}"
+
+
+class RegionCallOffStatusTally(models.Model):
+    """How many call-offs a region has in each status: the call-off list's numbers (the open ones
+    first, then the others) for the region's users and the national level, unfiltered or filtered by
+    status alone, without counting a region's call-offs each request (7.8–28 ms at national scale).
+
+    Kept by database triggers on the call-offs (``hyrkoll.lib.sums`` keyed by region and status, no
+    sums; installed by the migration), so every write path counts. Never written by the app.
+    """
+
+    region = models.ForeignKey(
+        "organisation.Region",
+        on_delete=models.CASCADE,
+        db_constraint=False,  # derived rows: no check on each trigger's write, no hold on the region
+        related_name="call_off_status_tallies",
+        verbose_name=_("region"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=CallOffStatus.choices)
+    call_offs = models.BigIntegerField(_("call-offs"), default=0)
+
+    class Meta:
+        verbose_name = _("call-off tally per status")
+        verbose_name_plural = _("call-off tallies per status")
+        constraints = [
+            # The triggers' upserts: ON CONFLICT (region_id, status).
+            models.UniqueConstraint(fields=["region", "status"], name="calloff_status_tally_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.status}: {self.call_offs}"

@@ -15,25 +15,31 @@ from django.utils.translation import gettext as _
 from hyrkoll.agreement.models import Competence, Supplier
 from hyrkoll.lib.listing import ChoiceFilter, Listing, ModelFilter, PeriodFilter, region_filter
 from hyrkoll.lib.paging import ConcatenatedRows, count_in_one_query
-from hyrkoll.ordering.counts import PASSING, attach_offer_counts, offer_count
+from hyrkoll.ordering.counts import PASSING, attach_offer_counts, call_off_counts, offer_count
 from hyrkoll.ordering.models import CallOff, CallOffStatus
 from hyrkoll.ordering.queues import CALL_OFF_QUEUES, call_off_queue, sees_whole_region
 from hyrkoll.ordering.views.common import paginate
 
 
 def open_first_then_newest(
-    rows: QuerySet[CallOff], prepare: Any = None, every: QuerySet | None = None
+    rows: QuerySet[CallOff],
+    prepare: Any = None,
+    every: QuerySet | None = None,
+    known: tuple[int, int] | None = None,
 ) -> ConcatenatedRows:
     """The call-off lists' default order: the open call-offs by soonest deadline, then all others
     newest first. Two queries, each cut to the page by its own index (``calloff_open_deadline``,
     ``calloff_newest_first``) instead of one sort of every call-off the user sees.
 
-    The counts: the open ones (by their index) and all ``rows`` – or ``every``, a cheaper query
-    with as many rows (a supplier's recipient rows) – in one query."""
+    The counts: ``known`` (the open ones and the others, from tallies), else the open ones (by their
+    index) and all ``rows`` – or ``every``, a cheaper query with as many rows (a supplier's recipient
+    rows) – in one query."""
     open_rows = rows.filter(status=CallOffStatus.OPEN).order_by("response_deadline", "pk")
     other_rows = rows.exclude(status=CallOffStatus.OPEN).order_by("-published_at", "-pk")
 
     def counts() -> tuple[int, int]:
+        if known is not None:
+            return known
         open_count, total = count_in_one_query(open_rows, rows if every is None else every)
         return open_count, total - open_count
 
@@ -85,9 +91,16 @@ def call_off_list(request: HttpRequest) -> HttpResponse:
             PeriodFilter(_("Period"), "need__starts_on", "need__ends_on"),
         ],
     )
+    narrowing = listing.narrowing()
+    known = None
+    if queue is None and set(narrowing) <= {"status"}:
+        # Unfiltered or by status alone: the numbers are the regions' call-off tallies, kept by triggers.
+        known = call_off_counts(user, narrowing.get("status"))
     if queue is None and not listing.sort_key:
-        rows = open_first_then_newest(listing.rows, prepare=_region_counts)
-    else:  # a work queue's own order, or the column the user sorts by
+        rows = open_first_then_newest(listing.rows, prepare=_region_counts, known=known)
+    elif known is not None:  # the column the user sorts by
+        rows = ConcatenatedRows(listing.rows, counts=lambda: (sum(known),), prepare=_region_counts)
+    else:  # a work queue's own order, or a sort of filtered rows
         rows = ConcatenatedRows(listing.rows, prepare=_region_counts)
     page, query = paginate(request, rows)
     context = {

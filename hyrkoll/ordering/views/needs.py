@@ -103,12 +103,13 @@ def need_list(request: HttpRequest) -> HttpResponse:
         queue_key = ""
         needs = needs_visible_to(user)
     listing = need_listing(request, needs.select_related("unit", "competence", "call_off"))
-    # Every need of the user's region (or of the nation), unfiltered: the number is the regions'
-    # need tally, kept by triggers, not a count of tens of thousands of rows.
     count = None
     rows: Any = listing.rows
-    if queue is None and not listing.is_filtered and sees_every_scoped_need(user):
-        count = needs_count(user)
+    narrowing = listing.narrowing()
+    if queue is None and set(narrowing) <= {"status"} and sees_every_scoped_need(user):
+        # Every need of the user's region (or of the nation), or those in one status: the number
+        # is the regions' need tally, kept by triggers, not a count of tens of thousands of rows.
+        count = needs_count(user, narrowing.get("status"))
     elif queue is None and (parts := orderer_need_parts(user)) is not None:
         # An orderer's needs as two parts, each counted from one index (``orderer_need_parts``) and,
         # newest first, read from another only as far as the page.
