@@ -5,6 +5,7 @@ the list's number their sum, filtered or not, without the "unit or orderer" cond
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from hyrkoll.accounts.models import Role, RoleAssignment, Scope
 from hyrkoll.ordering.models import Need, NeedStatus
 from hyrkoll.ordering.queues import needs_visible_to, orderer_need_parts
 from hyrkoll.ordering.tests.conftest import make_need
+from hyrkoll.ordering.tests.test_tallies import postgresql_only
 from hyrkoll.organisation.models import OrgUnit, OrgUnitKind
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +156,33 @@ def test_the_list_pages_the_two_parts_newest_first(client: Client, scene: dict[s
             assert len(reads) == 4, reads  # two counts, two parts' pages (the page's rows are read by id)
             assert all(" OR " not in sql for sql in reads), reads
         assert shown == expected, params
+
+
+@postgresql_only
+def test_the_planner_knows_that_an_orderer_decides_the_region(scene: dict[str, Any]) -> None:
+    """Extended statistics (migration 0014): an orderer's needs in their region are estimated as many
+    as there are, not as if orderer and region were independent (then PostgreSQL read all of them
+    and sorted them for one page of the part they created elsewhere)."""
+    orderer, other = scene["orderer"], scene["admin_b"]
+    level = scene["competence"].level
+    unit_a, unit_b = scene["units_a"]["care_unit"], scene["units_b"]["care_unit"]
+    Need.objects.bulk_create(
+        [
+            make_need(scene, unit=unit_a, region=unit_a.region, created_by=orderer, level=level)
+            for _n in range(100)
+        ]
+        + [
+            make_need(scene, unit=unit_b, region=unit_b.region, created_by=other, level=level)
+            for _n in range(300)
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ordering_need")
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) SELECT id FROM ordering_need WHERE created_by_id = %s AND region_id = %s",
+            [orderer.pk, scene["region_a"].pk],
+        )
+        [[plan]] = cursor.fetchall()
+    estimated = (plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]["Plan Rows"]
+    # 104 match; taken as independent, 413 × 104/413 × 111/413 ≈ 28 would be the estimate.
+    assert estimated > 80, plan
