@@ -33,10 +33,45 @@ from django.db import connections
 from django.db.models import QuerySet
 
 
-class ConcatenatedRows:
-    """The rows of ``parts`` one after the other, for ``Paginator`` (``count()`` and slicing)."""
+class _RowsOfParts:
+    """What ``Paginator`` asks of a list made of parts – its size and its slices – given the parts'
+    sizes (``part_counts``) and the rows between two positions (``_rows``)."""
 
-    ordered = True  # each part has its own order (Paginator warns about unordered lists)
+    ordered = True  # each part has its order (Paginator warns about unordered lists)
+
+    def part_counts(self) -> list[int]:
+        raise NotImplementedError
+
+    def _rows(self, start: int, stop: int) -> list[Any]:
+        """The rows from ``start`` up to ``stop`` (``0 <= start < stop <= count``)."""
+        raise NotImplementedError
+
+    def count(self) -> int:
+        return sum(self.part_counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            if index.step not in (None, 1):
+                raise ValueError("only contiguous slices are supported")
+            start, stop, _step = index.indices(self.count())
+            return self._rows(start, stop) if start < stop else []
+        if not isinstance(index, int):
+            raise TypeError(f"indices must be integers or slices, not {type(index).__name__}")
+        total = self.count()
+        position = index + total if index < 0 else index
+        if not 0 <= position < total:
+            raise IndexError("index out of range")
+        return self._rows(position, position + 1)[0]
+
+    def __iter__(self) -> Any:
+        return iter(self[:])
+
+
+class ConcatenatedRows(_RowsOfParts):
+    """The rows of ``parts`` one after the other, for ``Paginator`` (``count()`` and slicing)."""
 
     def __init__(
         self,
@@ -62,30 +97,7 @@ class ConcatenatedRows:
                 self._counts = [_count(part) for part in self.parts]
         return self._counts
 
-    def count(self) -> int:
-        return sum(self.part_counts())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, slice):
-            return self._slice(index)
-        if not isinstance(index, int):
-            raise TypeError(f"indices must be integers or slices, not {type(index).__name__}")
-        total = self.count()
-        position = index + total if index < 0 else index
-        if not 0 <= position < total:
-            raise IndexError("index out of range")
-        return self._slice(slice(position, position + 1))[0]
-
-    def __iter__(self) -> Any:
-        return iter(self._slice(slice(None)))
-
-    def _slice(self, index: slice) -> list[Any]:
-        if index.step not in (None, 1):
-            raise ValueError("only contiguous slices are supported")
-        start, stop, _step = index.indices(self.count())
+    def _rows(self, start: int, stop: int) -> list[Any]:
         rows: list[Any] = []
         offset = 0  # where the current part begins in the whole
         for part, size in zip(self.parts, self.part_counts(), strict=True):
@@ -100,7 +112,7 @@ class ConcatenatedRows:
         return rows
 
 
-class MergedRows:
+class MergedRows(_RowsOfParts):
     """The rows of the disjoint querysets ``parts`` in one ``order``, for ``Paginator``.
 
     With the condition "in one part or the other" in one query, the database has to find every row
@@ -114,8 +126,6 @@ class MergedRows:
     one ``pk``. ``counts``: the parts' sizes when the caller has them (an empty part is
     then not read).
     """
-
-    ordered = True
 
     def __init__(
         self, rows: QuerySet, *parts: QuerySet, order: Sequence[str], counts: Sequence[int] | None = None
@@ -139,23 +149,7 @@ class MergedRows:
             self._counts = count_in_one_query(*self.parts)
         return self._counts
 
-    def count(self) -> int:
-        return sum(self.part_counts())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, int):
-            found = self[index : index + 1] if index >= 0 else self[index : (index + 1) or None]
-            if not found:
-                raise IndexError("index out of range")
-            return found[0]
-        if index.step not in (None, 1):
-            raise ValueError("only contiguous slices are supported")
-        start, stop, _step = index.indices(self.count())
-        if start >= stop:
-            return []
+    def _rows(self, start: int, stop: int) -> list[Any]:
         keys = heapq.merge(
             *(
                 part.order_by(*self.order).values_list(*self.fields)[:stop]
@@ -167,9 +161,6 @@ class MergedRows:
         ids = [key[-1] for key in itertools.islice(keys, start, stop)]
         found = self.rows.order_by().in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
-
-    def __iter__(self) -> Any:
-        return iter(self[:])
 
 
 def count_in_one_query(*querysets: QuerySet) -> list[int]:
