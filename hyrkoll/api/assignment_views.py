@@ -167,7 +167,7 @@ class AssignmentViewSet(ScopedReadOnlyViewSet):
         tallies the database keeps."""
         if query_str(self.request, "status"):
             return None
-        supplier_id = unfiltered_supplier(self.request, "status")
+        supplier_id = unfiltered_supplier(self.request)  # (the status is checked above)
         if supplier_id is not None:
             return supplier_assignments_count(supplier_id)
         return assignments_count(self.request.user)
