@@ -222,16 +222,25 @@ def _supplier_rows(
     return rows
 
 
-def _scan(data: bytes | Path) -> tuple[int, bool]:
-    """The file's line ends and whether it holds a NUL byte (text cannot; PostgreSQL refuses it)."""
+def _holds_nul(data: bytes | Path) -> bool:
+    """Whether the file holds a NUL byte (text cannot; PostgreSQL refuses it)."""
     if isinstance(data, bytes):
-        return data.count(b"\n"), b"\x00" in data
-    lines, nul = 0, False
+        return b"\x00" in data
     with data.open("rb") as file:
         while block := file.read(1 << 22):
-            lines += block.count(b"\n")
-            nul = nul or b"\x00" in block
-    return lines, nul
+            if b"\x00" in block:
+                return True
+    return False
+
+
+def estimated_lines(head: bytes, size: int) -> int:
+    """The file's data lines as the first block's line density suggests, for the progress bar
+    until DuckDB has read them all (counting the line ends took a third as long as DuckDB's
+    whole grouping of the benchmark ledger: 0.27 s of Python's byte loop)."""
+    line_ends = head.count(b"\n")
+    if len(head) >= size:
+        return max(line_ends - 1, 1)
+    return max(round(size * line_ends / max(len(head), 1)) - 1, 1)
 
 
 def read_columnar(
@@ -247,8 +256,7 @@ def read_columnar(
         size, head = len(data), data[:65536]
     if size < min_bytes() or tabular.is_xlsx(head, filename):
         return None
-    line_ends, nul = _scan(data)
-    if nul:
+    if _holds_nul(data):
         return None
     import duckdb  # only here: the small files and the workbooks never need it
 
@@ -263,11 +271,13 @@ def read_columnar(
             "preserve_insertion_order": False,
         },
     )
+    # The database file is deleted with the temp dir: nothing to write back when it closes.
+    connection.execute("PRAGMA disable_checkpoint_on_shutdown")
     keep_open = False
     try:
         header, delimiter, width = _header(kind, head, ErrorList())
         if progress is not None:
-            progress(0, max(line_ends - 1, 1))
+            progress(0, estimated_lines(head, size))
         if isinstance(data, Path):
             path = str(data)
         else:

@@ -204,6 +204,7 @@ DECLINED = {
     "a quoted header": (('"region";' + HEADER[7:] + "14;2025-01;own;;;5;;\n").encode(), "f.csv"),
     "a blank first line": (("\n" + HEADER + "14;2025-01;own;;;5;;\n").encode(), "f.csv"),
     "no rows": (HEADER.encode(), "f.csv"),
+    "a NUL byte in a unit": ((HEADER + "14;2025-01;hired;;;5;556677-8899;K\x001\n").encode(), "f.csv"),
 }
 
 
@@ -218,6 +219,29 @@ def test_what_the_columnar_reader_cannot_prove_goes_row_by_row(world: dict[str, 
         again = importing.import_costs(None, data, filename + ".again", replace=False)
     assert (result.status, result.errors) == (again.status, again.errors)
     assert bool(row_by_row.errors) == (result.status == ImportStatus.REJECTED)
+
+
+def test_a_file_on_disk_with_a_nul_byte_goes_row_by_row(world: dict[str, Any], tmp_path: Any) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(DECLINED["a NUL byte in a unit"][0])
+    with ALWAYS_COLUMNAR:
+        assert columnar.read_columnar(formats.COSTS, path, "f.csv", None, None) is None
+        result = importing.import_file(formats.COSTS.kind, path, "f.csv", actor=None)
+    assert result.status == ImportStatus.REJECTED and result.errors
+
+
+@pytest.mark.parametrize(
+    ("head", "size", "expected"),
+    [
+        (b"h\n1\n2\n3\n", 8, 3),  # the whole file: its data lines exactly
+        (b"h\n1\n2\n3\n", 8_000, 3_999),  # 4 line ends in 8 bytes: about 4,000 lines, less the header
+        (b"header without a line end", 10_000, 1),
+    ],
+)
+def test_the_progress_bar_starts_from_the_first_blocks_line_density(
+    head: bytes, size: int, expected: int
+) -> None:
+    assert columnar.estimated_lines(head, size) == expected
 
 
 def test_a_percentage_given_twice_goes_row_by_row(world: dict[str, Any]) -> None:
