@@ -22,7 +22,6 @@ from hyrkoll.ordering.models import (
     OfferStatus,
     RegionCallOffStatusTally,
     RegionNeedStatusTally,
-    RegionNeedTally,
     SupplierCallOffTally,
     SupplierOfferTally,
 )
@@ -82,12 +81,14 @@ def offers_made_count(supplier_id: int) -> int:
 def needs_count(user: Any, status: str | None = None) -> int | None:
     """How many needs ``Need.objects.visible_to(user)`` holds (in ``status``) – a region user's
     region's, every region's for the national level – read from the regions' need tallies kept by
-    triggers; None where they are not kept or for anyone else (the caller counts the rows)."""
-    if status is None:
-        kept = sums.region_rows(RegionNeedTally, user)
-        return None if kept is None else sum(kept.values_list("needs", flat=True))
+    triggers per status (at most a dozen rows a region); None where they are not kept or for anyone
+    else (the caller counts the rows)."""
     kept = sums.region_rows(RegionNeedStatusTally, user, region="region_id")
-    return None if kept is None else sum(kept.filter(status=status).values_list("needs", flat=True))
+    if kept is None:
+        return None
+    if status is not None:
+        kept = kept.filter(status=status)
+    return sum(kept.values_list("needs", flat=True))
 
 
 def call_off_counts(user: Any, status: str | None = None) -> tuple[int, int] | None:

@@ -28,7 +28,6 @@ from hyrkoll.ordering.models.needs import (
     NeedReason,
     NeedStatus,
     RegionNeedStatusTally,
-    RegionNeedTally,
 )
 from hyrkoll.ordering.models.offers import (
     CheckCode,
@@ -59,7 +58,6 @@ __all__ = [
     "OfferStatus",
     "RegionCallOffStatusTally",
     "RegionNeedStatusTally",
-    "RegionNeedTally",
     "SupplierCallOffTally",
     "SupplierOfferTally",
 ]

@@ -210,44 +210,17 @@ class Need(models.Model):
             raise ValidationError(errors)
 
 
-class RegionNeedTally(models.Model):
-    """How many needs a region has: the exact total of the unfiltered need list of the users who see
-    the whole region (and, over the 21 rows, the national level's) without counting a region's tens
-    of thousands of needs each request (10.6 ms a time for a large region at national scale).
-
-    Kept by database triggers on the needs (``hyrkoll.lib.sums``, a count per region and no sums;
-    installed by the migration), so every write path counts: the ORM, ``bulk_create``, COPY. Never
-    written by the app. Creating a need holds its region's row until the transaction commits: needs of
-    one region are created one after the other there (a short transaction each).
-    """
-
-    region = models.OneToOneField(
-        "organisation.Region",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        db_constraint=False,  # derived rows: no check on each trigger's write, no hold on the region
-        related_name="need_tally",
-        verbose_name=_("region"),
-    )
-    needs = models.BigIntegerField(_("needs"), default=0)
-
-    class Meta:
-        verbose_name = _("need tally")
-        verbose_name_plural = _("need tallies")
-
-    def __str__(self) -> str:
-        return f"{self.region_id}: {self.needs}"
-
-
 class RegionNeedStatusTally(models.Model):
     """How many needs a region has in each status: the exact total of the need list filtered by status
     alone, for the users who see the whole region (and the national level's), without counting a
     region's tens of thousands of needs in that status each request (4–44 ms a time at national
-    scale, the largest region's "awarded").
+    scale, the largest region's "awarded"); added up over the statuses, the unfiltered list's (10.6
+    ms a time for a large region's COUNT).
 
     Kept by database triggers on the needs (``hyrkoll.lib.sums`` keyed by region and status, no sums;
-    installed by the migration), like :class:`RegionNeedTally`. A status change moves one from the
-    old status's row to the new one's, holding both until the transaction commits.
+    installed by the migration), so every write path counts: the ORM, ``bulk_create``, COPY. Never
+    written by the app. Creating a need holds its region's row for its status until the transaction
+    commits; a status change moves one from the old status's row to the new one's, holding both.
     """
 
     region = models.ForeignKey(
