@@ -47,7 +47,7 @@ from hyrkoll.accounts.models import User
 from hyrkoll.followup import exports, importing
 from hyrkoll.followup.importing import reading, storing
 from hyrkoll.followup.indicators import Period, figures_for, month, rolling12_shares
-from hyrkoll.followup.models import CostEntry, ImportStatus, SupplierCostEntry
+from hyrkoll.followup.models import CostEntry, ImportStatus, SupplierCostMonth
 
 PROFILE_LINES = 200_000
 # The importer's functions timed during the import ((module, attribute) → label).
@@ -228,11 +228,15 @@ def _import(path: Path, duckdb_seconds: float, duckdb_single: float) -> None:
         elapsed = time.perf_counter() - started
     rss_after = _max_rss_mb()
     assert record.status == ImportStatus.DONE, record.errors[:5]
-    supplier_rows = SupplierCostEntry.objects.filter(cost_import=record).count()
+    supplier_months = SupplierCostMonth.objects.filter(cost_import=record).values_list("lines", flat=True)
+    supplier_rows, supplier_lines = len(supplier_months), sum(len(lines) for lines in supplier_months)
     print("\nHyrkoll import: import_costs(None, data, 'ledger.csv', replace=True)")
     line("lines read", f"{record.lines:,}")
     line("monthly rows stored (CostEntry)", f"{record.entries:,}")
-    line("supplier rows stored (SupplierCostEntry)", f"{supplier_rows:,}")
+    line(
+        "supplier rows stored (SupplierCostMonth)",
+        f"{supplier_rows:,} region-months, {supplier_lines:,} lines in them",
+    )
     line("region-months replaced", f"{len(record.region_months):,}")
     line("time", f"{elapsed:.2f} s")
     for label in PHASES.values():

@@ -102,7 +102,7 @@ def _print_fresh(label: str, result: dict, duckdb_seconds: float, duckdb_single:
     line(f"{label}: each run", "  ".join(f"{each:.2f} s" for each in runs))
     line(
         f"{label}: rows stored",
-        f"{result['lines']:,} lines → {result['entries']:,} monthly + {result['supplier_rows']:,} supplier rows",
+        f"{result['lines']:,} lines → {result['entries']:,} monthly + {result['supplier_rows']:,} supplier rows (region-months)",
     )
     line(
         f"{label}: peak memory beyond the process",

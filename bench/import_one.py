@@ -38,7 +38,7 @@ def main(path: Path) -> None:
     django.setup()
     from hyrkoll.followup import importing
     from hyrkoll.followup.importing import columnar
-    from hyrkoll.followup.models import ImportKind, SupplierCostEntry
+    from hyrkoll.followup.models import ImportKind, SupplierCostMonth
 
     used: list[str] = []
     read_columnar = columnar.read_columnar
@@ -63,7 +63,7 @@ def main(path: Path) -> None:
                 "seconds": seconds,
                 "lines": record.lines,
                 "entries": record.entries,
-                "supplier_rows": SupplierCostEntry.objects.filter(cost_import=record).count(),
+                "supplier_rows": SupplierCostMonth.objects.filter(cost_import=record).count(),
                 "reader": used[0] if used else "?",
                 "file_mb": path.stat().st_size / 2**20,
                 "rss_before_mb": rss_before,

@@ -1,8 +1,8 @@
 """Contract fidelity (avtalstrohet): how much of a region's hired-staff cost went through the agreement.
 
-The source is the region's ledger per supplier (``followup.SupplierCostEntry``: region, month,
-supplier's organisation number, profession, care area and the amount per unit code of the region
-within them). Every line – a row's amount at one unit – is put in one class:
+The source is the region's ledger per supplier (``followup.SupplierCostMonth``: per region and month,
+a line per supplier's organisation number, profession, care area and unit code of the region, with
+its amount). Every line – a supplier's amount at one unit – is put in one class:
 
 ``THROUGH``
     The supplier (by organisation number) is admitted to the agreement (any sub-area) in that month
@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from hyrkoll.agreement.models import Supplier, SupplierAdmission
 from hyrkoll.assignments.models import Assignment, AssignmentStatus
 from hyrkoll.compliance.models import DirectPurchase
-from hyrkoll.followup.models import SupplierCostEntry
+from hyrkoll.followup.models import SupplierCostMonth
 from hyrkoll.invoicing.models import InvoiceLine, InvoiceStatus
 from hyrkoll.lib.dates import month_end, months_between
 from hyrkoll.organisation.models import OrgUnit, Region
@@ -169,18 +169,15 @@ def compute(
     first = datetime.date(year, month or 1, 1)
     last = month_end(datetime.date(year, month or 12, 1))
 
-    entries = SupplierCostEntry.objects.filter(region_id__in=region_ids, period__range=(first, last))
-    if profession:
-        entries = entries.filter(profession=profession)
-    if care_area:
-        entries = entries.filter(care_area=care_area)
-    # A line per unit of each row (the row's amount is the sum of its units').
+    months = SupplierCostMonth.objects.filter(
+        region_id__in=region_ids, period__range=(first, last)
+    ).order_by()
+    # A line per supplier, profession, care area and unit of each region-month.
     lines = [
         (region_id, period, org_no, unit_code, Decimal(amount))
-        for region_id, period, org_no, units in entries.order_by().values_list(
-            "region_id", "period", "supplier_org_no", "units"
-        )
-        for unit_code, amount in units.items()
+        for region_id, period, month_lines in months.values_list("region_id", "period", "lines")
+        for org_no, line_profession, line_area, unit_code, amount in month_lines
+        if (not profession or line_profession == profession) and (not care_area or line_area == care_area)
     ]
     result = Fidelity(lines=len(lines))
     if not lines:
@@ -334,7 +331,7 @@ def compute(
 def latest_year(regions: Iterable[Region]) -> int | None:
     """The year of the newest ledger month of the regions (the page's default)."""
     row = (
-        SupplierCostEntry.objects.filter(region__in=list(regions))
+        SupplierCostMonth.objects.filter(region__in=list(regions))
         .order_by("-period")
         .values_list("period", flat=True)
         .first()

@@ -8,7 +8,7 @@
   before (every admitted supplier is), but can no longer offer on them; new call-offs skip it.
 - Direct purchases: every approved dispensation for a purchase outside the agreement is registered
   as carried out; region 14 also has one found without a dispensation.
-- A supplier ledger for region 14 (``followup.SupplierCostEntry``, one import) that yields all three
+- A supplier ledger for region 14 (``followup.SupplierCostMonth``, one import) that yields all three
   contract-fidelity classes, for the months from the first assignment up to the current one. The
   workflow refuses needs that start in the past, so the assignments the invoice demo moved back in
   time (``hyrkoll.demo.invoicing``) are the ones worked so far; one approved dispensation in region
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import random
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,7 +35,7 @@ from hyrkoll.audit.services import record
 from hyrkoll.compliance import services
 from hyrkoll.compliance.models import DeviationKind, DirectPurchase
 from hyrkoll.demo.invoicing import call_off_unit, shift_need
-from hyrkoll.followup.models import CostImport, CostProfession, ImportKind, ImportStatus, SupplierCostEntry
+from hyrkoll.followup.models import CostImport, CostProfession, ImportKind, ImportStatus, SupplierCostMonth
 from hyrkoll.lib.dates import month_end, months_between, shift_months
 from hyrkoll.lib.orgno import with_check_digit
 from hyrkoll.ordering.models import Need, NeedStatus, OfferStatus
@@ -239,17 +240,15 @@ def _ledger(rng: random.Random, suspended: Supplier | None, summary: DemoSummary
         entries=len(lines), finished_at=timezone.now(),
         definition_note="Demo: inhyrd personal per leverantör och enhet",
     )  # fmt: skip
-    # Stored as the import stores them: one row per month, supplier, profession and care area, with
-    # the amount per unit within it.
-    per_unit: defaultdict[tuple, defaultdict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    # Stored as the import stores them: one row per month, a line per supplier, profession, care area
+    # and unit within it.
+    per_unit: defaultdict[tuple, Decimal] = defaultdict(Decimal)
     for month, org, unit, profession, area, amount in lines:
-        per_unit[month, org, profession, area][unit] += amount
-    SupplierCostEntry.objects.bulk_create(
-        SupplierCostEntry(region=region, period=month, supplier_org_no=org, profession=profession, care_area=area,
-                          amount_sek=sum(units.values(), Decimal(0)), units=SupplierCostEntry.units_of(units),
-                          cost_import=cost_import)
-        for (month, org, profession, area), units in per_unit.items()
-    )  # fmt: skip
+        per_unit[region.pk, month, org, unit, profession, area] += amount
+    SupplierCostMonth.objects.bulk_create(
+        SupplierCostMonth(region=region, period=month, lines=json.loads(text), cost_import=cost_import)
+        for (_region, month), text in sorted(SupplierCostMonth.lines_by_month(per_unit).items())
+    )
     record(None, AuditAction.IMPORT, cost_import, reason=f"Demo supplier ledger ({len(lines)} lines)")
     summary.counts["supplier ledger lines"] = len(lines)
     return len(lines)

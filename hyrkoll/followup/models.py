@@ -8,8 +8,12 @@ monthly aggregates, however many ledger lines lie beneath.
 
 from __future__ import annotations
 
+import datetime
+import json
+from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -195,26 +199,25 @@ class CostEntry(models.Model):
         return f"{self.region.code} {self.period:%Y-%m} {self.cost_type} {self.amount_sek}"
 
 
-class SupplierCostEntry(models.Model):
-    """Hired-staff cost per supplier (organisation number), region, month, profession and care
-    area, with the amount per unit (the region's cost centre) the ledger booked it on.
+class SupplierCostMonth(models.Model):
+    """Hired-staff cost per supplier in one region and month, as one import's ledger booked it: a
+    line per supplier (organisation number), profession, care area and unit (the region's cost
+    centre), each with its amount.
 
-    Lets contract fidelity match the region's spending against assignments and invoices. The unit
-    is not part of the row's key but a breakdown within it (``units``): only contract fidelity
-    reads it (each unit's amount is a ledger line to classify), the preliminary figures read the
-    total alone. One row per unit made 544,156 rows of the benchmark ledger (2.1 M lines), and
-    writing them was most of the import's time; this grain makes 132,080.
+    Contract fidelity classifies each line (a unit's amount from a supplier) against the admitted
+    suppliers, assignments and invoices; the preliminary figures add up a supplier's month. Both
+    read whole region-months, and an import replaces whole region-months, so the lines are kept
+    together, as JSON, in one row per region-month and import. A row per line (544,156 of the
+    benchmark ledger's 2.1 M lines) or per supplier, profession and care area (132,080) was most
+    of the import's time: a database insert each, where the region-months are 2,520 rows.
     """
 
     scope_region_path = "region"
 
-    # No database-level foreign keys: an import writes hundreds of thousands of these rows in one
-    # transaction (COPY), with ids it has just read or created, and PostgreSQL would check each row
-    # against both tables at commit (4 of 8 seconds for the benchmark ledger). PROTECT still holds:
-    # Django refuses to delete a region or an import that has rows here. No index of their own
-    # either (each cost the import about 0.3 s for the benchmark's 544,156 rows per unit): the (region,
-    # month) index below serves every look-up by region, and nothing looks rows up by their import
-    # (an import's rows still in place are counted in CostEntry; imports are never deleted).
+    # No database-level foreign keys (the import writes these rows with ids it has just read or
+    # created, and PostgreSQL would check each at commit); PROTECT still holds in Django. The
+    # (region, month) index serves every read; nothing looks rows up by their import (an import's
+    # rows still in place are counted in CostEntry; imports are never deleted).
     region = models.ForeignKey(
         "organisation.Region",
         on_delete=models.PROTECT,
@@ -224,24 +227,21 @@ class SupplierCostEntry(models.Model):
         db_index=False,
     )
     period = models.DateField(_("month"))
-    supplier_org_no = models.CharField(_("supplier's organisation number"), max_length=11)
-    profession = models.CharField(_("profession"), max_length=10, choices=CostProfession.choices, blank=True)
-    care_area = models.CharField(_("care area"), max_length=12, choices=CostCareArea.choices, blank=True)
-    amount_sek = models.DecimalField(_("amount (SEK)"), max_digits=16, decimal_places=2)  # the units' sum
     # Amounts as text with two decimals (as the amount is written), so that no float rounds them.
-    units = models.JSONField(
-        _("amount per unit"),
-        default=dict,
+    lines = models.JSONField(
+        _("lines"),
+        default=list,
         blank=True,
         help_text=_(
-            'Unit code → amount (SEK, two decimals, as text), e.g. {"K14P0001": "12500.50"}; the empty '
-            "code for lines without a unit."
+            "One per supplier, profession, care area and unit: [organisation number, profession, care "
+            'area, unit, amount (SEK, two decimals, as text)], e.g. ["556677-8899", "doctor", "primary", '
+            '"K14P0001", "12500.50"]; the empty unit for lines without one.'
         ),
     )
     cost_import = models.ForeignKey(
         "followup.CostImport",
         on_delete=models.PROTECT,
-        related_name="supplier_entries",
+        related_name="supplier_months",
         verbose_name=_("import"),
         db_constraint=False,
         db_index=False,
@@ -250,21 +250,34 @@ class SupplierCostEntry(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["region", "period", "supplier_org_no"]
-        verbose_name = _("hired cost per supplier")
-        verbose_name_plural = _("hired cost per supplier")
+        ordering = ["region", "period"]
+        verbose_name = _("hired cost per supplier, one month")
+        verbose_name_plural = _("hired cost per supplier, months")
         indexes = [models.Index(fields=["region", "period"], name="followup_suppliercost_month")]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.period:%Y-%m} {self.supplier_org_no} {self.amount_sek}"
+        return f"{self.region_id} {self.period:%Y-%m}: {len(self.lines)} lines"
 
     @staticmethod
-    def units_of(amounts: Mapping[str, Decimal]) -> dict[str, str]:
-        """``units`` of amounts per unit code: by code, each amount with two decimals as text."""
-        return {
-            unit: format(amount or abs(amount), ".2f")  # abs: never "-0.00"
-            for unit, amount in sorted(amounts.items())
-        }
+    def line_text(org_no: str, profession: str, care_area: str, unit: str, amount: Decimal) -> str:
+        """A line as JSON text, as the columnar reader's DuckDB writes it (the amount with two
+        decimals; never "-0.00")."""
+        return json.dumps(
+            [org_no, profession, care_area, unit, format(amount or abs(amount), ".2f")],
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def lines_by_month(
+        cls, amounts: Mapping[tuple[Any, datetime.date, str, str, str, str], Decimal]
+    ) -> dict[tuple[Any, datetime.date], str]:
+        """Amounts by (region, month, org no, unit, profession, care area) as ``lines`` JSON text per
+        (region, month): the lines' texts in their sort order, as the columnar reader writes them."""
+        texts: defaultdict[tuple[Any, datetime.date], list[str]] = defaultdict(list)
+        for (region, month, org_no, unit, profession, care_area), amount in amounts.items():
+            texts[region, month].append(cls.line_text(org_no, profession, care_area, unit, amount))
+        return {key: "[" + ",".join(sorted(lines)) + "]" for key, lines in texts.items()}
 
 
 class StaffingMetric(models.Model):

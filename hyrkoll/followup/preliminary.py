@@ -28,7 +28,7 @@ from django.db.models.functions import TruncMonth
 from hyrkoll.agreement.models import Supplier
 from hyrkoll.assignments.models import TimeReportDay, TimeReportStatus
 from hyrkoll.followup.indicators import add_months
-from hyrkoll.followup.models import CostEntry, CostType, SupplierCostEntry
+from hyrkoll.followup.models import CostEntry, CostType, SupplierCostMonth
 from hyrkoll.invoicing.models import InvoiceLine, InvoiceStatus
 from hyrkoll.lib.dates import last_complete_month, month_end, months_between
 
@@ -131,13 +131,11 @@ def supplier_differences(region_id: int, through: datetime.date | None = None) -
         return []
     first = add_months(through, -(DIFFERENCE_MONTHS - 1))
     ledger: dict[tuple[datetime.date, str], Decimal] = defaultdict(Decimal)
-    for month, org_no, total in (
-        SupplierCostEntry.objects.filter(region_id=region_id, period__range=(first, through))
-        .values_list("period", "supplier_org_no")
-        .annotate(total=Sum("amount_sek"))
-        .order_by()
-    ):
-        ledger[month, org_no] += total
+    for month, lines in SupplierCostMonth.objects.filter(
+        region_id=region_id, period__range=(first, through)
+    ).values_list("period", "lines"):
+        for org_no, _profession, _area, _unit, amount in lines:
+            ledger[month, org_no] += Decimal(amount)
     hyrkoll: dict[tuple[datetime.date, str], Decimal] = defaultdict(Decimal)
     names: dict[str, str] = {}
     for month, org_no, name, total in (

@@ -24,7 +24,7 @@ Region B: supplier A, 70 000 in April → without (no assignment in region B).
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -44,7 +44,7 @@ from hyrkoll.compliance.fidelity import (
     WITHOUT_DISPENSATION,
 )
 from hyrkoll.compliance.models import DirectPurchase
-from hyrkoll.followup.models import CostImport, ImportStatus, SupplierCostEntry
+from hyrkoll.followup.models import CostImport, ImportStatus, SupplierCostMonth
 from hyrkoll.ordering.tests.test_off_agreement import approved_outside
 
 APRIL, FEBRUARY = datetime.date(2025, 4, 1), datetime.date(2025, 2, 1)
@@ -83,18 +83,16 @@ def ledger(cast: dict[str, Any]) -> dict[str, Any]:
         ("region_a", FEBRUARY, a, "A-3", 25_000, "doctor", "primary"),
         ("region_b", APRIL, a, "B-3", 70_000, "doctor", "primary"),
     ]
-    # Stored as the import stores them: the lines of one region, month, supplier, profession and
-    # care area in one row, with the amount per unit (the first three lines: one row of three units).
-    per_unit: dict[tuple, dict[str, Decimal]] = defaultdict(dict)
+    # Stored as the import stores them: the lines of one region and month in one row, a line per
+    # supplier, profession, care area and unit (region A's April: one row of eight lines).
+    per_unit: dict[tuple, Decimal] = {}
     for region, period, org, unit_code, amount, profession, area in lines:
-        per_unit[region, period, org, profession, area][unit_code] = Decimal(amount)
-    SupplierCostEntry.objects.bulk_create(
-        SupplierCostEntry(region=cast[region], period=period, supplier_org_no=org, profession=profession,
-                          care_area=area, amount_sek=sum(units.values()), units=SupplierCostEntry.units_of(units),
-                          cost_import=cost_import)
-        for (region, period, org, profession, area), units in per_unit.items()
-    )  # fmt: skip
-    assert SupplierCostEntry.objects.count() == len(lines) - 2
+        per_unit[cast[region].pk, period, org, unit_code, profession, area] = Decimal(amount)
+    SupplierCostMonth.objects.bulk_create(
+        SupplierCostMonth(region_id=region_id, period=period, lines=json.loads(text), cost_import=cost_import)
+        for (region_id, period), text in SupplierCostMonth.lines_by_month(per_unit).items()
+    )
+    assert SupplierCostMonth.objects.count() == 3
     return {"assignment": assignment, "need": need}
 
 
@@ -152,14 +150,14 @@ def test_a_handful_of_queries_whatever_the_ledger(
     cast: dict[str, Any], ledger: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
     cost_import = CostImport.objects.get()
-    SupplierCostEntry.objects.bulk_create(
-        SupplierCostEntry(region=cast["region_a"], period=APRIL, supplier_org_no=f"55{i:04d}-0000",
-                          units={"A-3": "1.00"}, amount_sek=Decimal(1), cost_import=cost_import)
-        for i in range(2000)
+    SupplierCostMonth.objects.bulk_create(  # 2,000 lines in one row, 2,000 in 200 rows of ten
+        SupplierCostMonth(region=cast["region_a"], period=APRIL, cost_import=cost_import,
+                          lines=[[f"55{i:04d}-0000", "", "", "A-3", "1.00"] for i in range(first, first + size)])
+        for first, size in [(0, 2000), *((2000 + 10 * n, 10) for n in range(200))]
     )  # fmt: skip
     with django_assert_max_num_queries(7):
         result = fidelity.compute([cast["region_a"], cast["region_b"]], 2025)
-    assert result.lines == 2010
+    assert result.lines == 4010
 
 
 def test_region_page_and_exports(

@@ -17,7 +17,7 @@ from hyrkoll.compliance import fidelity, services
 from hyrkoll.compliance.fidelity import THROUGH, WITH_DISPENSATION, WITHOUT_DISPENSATION
 from hyrkoll.compliance.models import DirectPurchase, EscalationStep, SupplierDeviation, Suspension
 from hyrkoll.demo.generator import DemoSummary, load_demo_data
-from hyrkoll.followup.models import SupplierCostEntry
+from hyrkoll.followup.models import SupplierCostMonth
 from hyrkoll.ordering import workflow
 from hyrkoll.ordering.models import NeedStatus, Offer, OfferStatus
 from hyrkoll.organisation.models import Region
@@ -68,7 +68,7 @@ def test_direct_purchases(demo: DemoSummary) -> None:
 def test_region_14_fidelity_has_all_three_classes(demo: DemoSummary) -> None:
     region = Region.objects.get(code="14")
     years = sorted(
-        {d.year for d in SupplierCostEntry.objects.filter(region=region).values_list("period", flat=True)}
+        {d.year for d in SupplierCostMonth.objects.filter(region=region).values_list("period", flat=True)}
     )
     assert years
     totals = {cls: 0 for cls in (THROUGH, WITH_DISPENSATION, WITHOUT_DISPENSATION)}

@@ -3,8 +3,8 @@
 Lines with the same key add up (region × month × code × profession × care area); a ledger has many
 lines per key. Cost lines of hired staff with a supplier's organisation number also add up per
 supplier and unit (contract fidelity matches them against the assignments); they are stored one
-row per supplier, region, month, profession and care area, with the amount per unit within it
-(``Parsed.supplier_entries``). A percentage given twice for one key is an error: percentages
+row per region and month, with a line per supplier, profession, care area and unit within it
+(``Parsed.supplier_months``). A percentage given twice for one key is an error: percentages
 cannot be added up.
 """
 
@@ -24,7 +24,7 @@ from hyrkoll.followup.importing.errors import ErrorList
 from hyrkoll.followup.importing.formats import PERCENT_METRICS, FileKind
 from hyrkoll.followup.importing.validation import Header, KeyResolver
 from hyrkoll.followup.importing.values import blank, org_no, parse_amount, text, text_amount, value_error
-from hyrkoll.followup.models import CostType
+from hyrkoll.followup.models import CostType, SupplierCostMonth
 from hyrkoll.lib import tabular
 
 Progress = Callable[[int, int], None]
@@ -49,16 +49,21 @@ class Parsed:
     supplier_rows: Any = None
 
     def supplier_entries(self) -> dict[tuple[str, datetime.date, str, str, str], dict[str, Decimal]]:
-        """The supplier sums by the stored grain: (region, month, org no, profession, care area) →
-        unit → hired cost (one ``SupplierCostEntry`` each)."""
+        """The supplier sums by supplier's row: (region, month, org no, profession, care area) →
+        unit → hired cost."""
         entries: defaultdict[tuple, dict[str, Decimal]] = defaultdict(dict)
         for (region, month, org, unit, profession, area), total in self.supplier_sums.items():
             entries[region, month, org, profession, area][unit] = total
         return dict(entries)
 
+    def supplier_months(self) -> dict[tuple[str, datetime.date], str]:
+        """The supplier sums as stored: (region, month) → ``SupplierCostMonth.lines`` as JSON text."""
+        return dict(sorted(SupplierCostMonth.lines_by_month(self.supplier_sums).items()))
+
     @property
     def supplier_count(self) -> int:
-        """How many ``SupplierCostEntry`` rows the file gives."""
+        """How many suppliers' rows (supplier × profession × care area in a region-month) the file
+        gives."""
         if self.supplier_rows is not None:
             return self.supplier_rows.count
         return len(self.supplier_entries())

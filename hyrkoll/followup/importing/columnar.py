@@ -19,15 +19,15 @@ unit – the finest grain needed – into a table of DuckDB's database, a file i
 dir (compressed, so it takes little memory); the distinct values are validated in Python and
 mapped to codes in DuckDB. The sums per key are added up from the groups and come back to Python
 (a few tens of thousands). The groups with a supplier, mapped, are the amounts per unit (added up
-first when two raw spellings map to one code); they are added up once more by the stored grain,
-without the unit (a JSON breakdown within each row), stay in DuckDB and are streamed to the
-database by ``storing`` (``supplier_rows.SupplierRows``): COPY on PostgreSQL, batched inserts
-elsewhere.
+first when two raw spellings map to one code); they stay in DuckDB, which writes them as the stored
+rows – a region-month each, its lines as JSON text – streamed to the database by ``storing``
+(``supplier_rows.SupplierRows``): COPY on PostgreSQL, batched inserts elsewhere.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import os
 import tempfile
@@ -39,7 +39,7 @@ from django.conf import settings
 from hyrkoll.followup.importing.aggregation import UNIT_LENGTH, Parsed, Progress
 from hyrkoll.followup.importing.errors import ErrorList
 from hyrkoll.followup.importing.formats import PERCENT_METRICS, FileKind
-from hyrkoll.followup.importing.supplier_rows import SupplierRows
+from hyrkoll.followup.importing.supplier_rows import UNIT_JSON, SupplierRows
 from hyrkoll.followup.importing.validation import Header, KeyResolver
 from hyrkoll.followup.importing.values import org_no, text
 from hyrkoll.followup.models import CostType
@@ -93,8 +93,11 @@ def _header(kind: FileKind, data: bytes, errors: ErrorList) -> tuple[Header, str
 def _map_table(connection: Any, name: str, pairs: list[tuple[Any, Any]], value_type: str) -> bool:
     """A table raw value → value; True if no two raw values have the same value."""
     connection.execute(f"CREATE TEMP TABLE {name} (raw VARCHAR, value {value_type})")
-    if pairs:
-        connection.executemany(f"INSERT INTO {name} VALUES (?, ?)", pairs)
+    if pairs:  # two lists unnested side by side: one statement (executemany took 0.3 ms a row)
+        raws, values = (list(column) for column in zip(*pairs, strict=True))
+        connection.execute(
+            f"INSERT INTO {name} SELECT unnest(?::VARCHAR[]), unnest(?::{value_type}[])", [raws, values]
+        )
     return len({value for _raw, value in pairs}) == len(pairs)
 
 
@@ -124,10 +127,14 @@ def _validated_suppliers(connection: Any) -> bool:
         orgs.append((raw, normalised))
     distinct = _map_table(connection, "map_k_org", orgs, "VARCHAR")
     # Units are many (a ledger's cost centres): they are taken as written, so one that the
-    # row-by-row reader would strip of spaces, or refuse as too long, sends the file there.
+    # row-by-row reader would strip of spaces, or refuse as too long, sends the file there. Each is
+    # written into the stored lines as Python's JSON writes it (``supplier_rows.UNIT_JSON``).
+    units = []
     for (raw,) in connection.execute("SELECT DISTINCT k_unit FROM groups").fetchall():
         if raw != text(raw) or len(raw) > UNIT_LENGTH:
             raise Declined
+        units.append((raw, json.dumps(raw, ensure_ascii=False)))
+    _map_table(connection, UNIT_JSON, units, "VARCHAR")
     return distinct
 
 

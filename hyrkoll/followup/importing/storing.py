@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import json
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -25,7 +24,7 @@ from hyrkoll.followup.models import (
     ImportStatus,
     MetricKind,
     StaffingMetric,
-    SupplierCostEntry,
+    SupplierCostMonth,
 )
 from hyrkoll.lib.bulk import insert_rows
 from hyrkoll.organisation.models import Region
@@ -111,14 +110,7 @@ def reject(record: CostImport, errors: list[dict[str, Any]], lines: int) -> Cost
     return record
 
 
-SUPPLIER_FIELDS = (
-    "region", "period", "supplier_org_no", "profession", "care_area", "amount_sek", "units", "cost_import",
-)  # fmt: skip
-
-
-def units_json(units: dict[str, Decimal]) -> str:
-    """``SupplierCostEntry.units`` as JSON text, written as DuckDB's ``to_json`` writes it."""
-    return json.dumps(SupplierCostEntry.units_of(units), separators=(",", ":"), ensure_ascii=False)
+SUPPLIER_FIELDS = ("region", "period", "lines", "cost_import")
 
 
 def _ahead(rows: Any, pk: int, region_ids: dict[str, int], connection: Any) -> Any:
@@ -132,7 +124,7 @@ def _ahead(rows: Any, pk: int, region_ids: dict[str, int], connection: Any) -> A
 def _copy_supplier_rows(ahead: Any, connection: Any) -> None:
     """``_ahead``'s rows: on PostgreSQL sent with COPY while DuckDB writes the next part; elsewhere
     inserted in batches straight through the driver (Django's cursor wrapper adds nothing here)."""
-    quote, meta = connection.ops.quote_name, SupplierCostEntry._meta
+    quote, meta = connection.ops.quote_name, SupplierCostMonth._meta
     table = quote(meta.db_table)
     columns = ", ".join(quote(meta.get_field(name).column) for name in SUPPLIER_FIELDS)
     with connection.cursor() as cursor:
@@ -189,16 +181,13 @@ def insert_entries(kind: FileKind, record: CostImport, parsed: Parsed, region_id
         return
     monthly_rows()
     insert_rows(
-        SupplierCostEntry,
+        SupplierCostMonth,
         SUPPLIER_FIELDS,
         (
-            (
-                region_ids[code], month_value[month], org, profession, area,
-                amount(sum(units.values(), Decimal(0)), 16, 2), units_json(units), pk,
-            )
-            for (code, month, org, profession, area), units in parsed.supplier_entries().items()
+            (region_ids[code], month_value[month], lines, pk)
+            for (code, month), lines in parsed.supplier_months().items()
         ),
-    )  # fmt: skip
+    )
 
 
 def store(kind: FileKind, record: CostImport, parsed: Parsed, actor: Any) -> CostImport:
@@ -213,7 +202,7 @@ def store(kind: FileKind, record: CostImport, parsed: Parsed, actor: Any) -> Cos
             months = _months_filter(region_months, region_ids)
             replaced, _detail = model.objects.filter(months).delete()  # type: ignore[attr-defined]
             if kind is COSTS:
-                SupplierCostEntry.objects.filter(months).delete()
+                SupplierCostMonth.objects.filter(months).delete()
         else:
             taken = _occupied(model, region_months, region_ids)
             if taken:

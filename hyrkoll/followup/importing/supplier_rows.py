@@ -1,16 +1,14 @@
-"""The columnar reader's supplier-grain sums, kept in DuckDB until they are stored.
+"""The columnar reader's supplier lines, kept in DuckDB until they are stored.
 
-The amounts per unit of a supplier (the groups of the file) are added up once more by the stored
-grain of ``SupplierCostEntry`` – region × month × supplier × profession × care area – with the
-amount per unit as JSON (``units``) made by DuckDB, part by part as the rows are stored (in the
-thread that works ahead of the database). A ledger has tens of thousands of these rows or more (the
-benchmark ledger: 132,080, from 544,156 amounts per unit), so
-they never become Python objects on PostgreSQL: DuckDB writes them as CSV (the JSON quoted), in a
-few parts by region, in a thread of its own, while the part before is sent with ``COPY FROM
-STDIN`` (PostgreSQL's server parses one part while DuckDB writes the next). Elsewhere (SQLite)
-they are fetched in batches of tuples, in a thread of their own, while the batch before is
-inserted with ``executemany``. Each part is sorted on its own, so DuckDB never holds all the rows
-sorted at once.
+The amounts per unit of a supplier (the groups of the file) are stored by the grain of
+``SupplierCostMonth``: one row per region-month, its lines (supplier, profession, care area, unit,
+amount) as JSON text made by DuckDB – each line's text as Python's ``json.dumps`` writes it (the
+unit quoted by Python, once per distinct unit), the lines in the order of their texts, as
+``SupplierCostMonth.lines_text`` orders them – part by part as the rows are stored (in the thread
+that works ahead of the database). The benchmark ledger's 544,156 lines make 2,520 rows. On
+PostgreSQL DuckDB writes them as CSV, in a few parts by region, in a thread of its own, while the
+part before is sent with ``COPY FROM STDIN``; elsewhere (SQLite) they are fetched in batches of
+tuples, in a thread of their own, while the batch before is inserted with ``executemany``.
 """
 
 from __future__ import annotations
@@ -70,21 +68,27 @@ class in_thread(Iterator[T]):  # noqa: N801 – used like a function returning a
 
 
 KEY = "region, period, org, profession, area"
-# A row's amounts per unit as a JSON object, by unit code (list_sort of the unit-amount pairs: an
-# aggregate's ORDER BY took twice as long), each amount as DuckDB writes a DECIMAL(_, 2) as text –
-# two decimals, as Django writes it (``SupplierCostEntry.units_of``); the row's amount their sum.
-GROUPED = f"""SELECT {KEY}, SUM(amount) AS amount,
-           CAST(to_json(map_from_entries(list_sort(list(
-               struct_pack(k := unit, v := CAST(amount AS VARCHAR)))))) AS VARCHAR) AS units
-    FROM ({{per_unit}}) {{where}} GROUP BY {KEY}"""
+# The table (raw, value) of each unit as Python's ``json.dumps`` writes it (``ensure_ascii=False``),
+# made by the reader when it checks the units.
+UNIT_JSON = "unit_json"
+# A region-month's lines as JSON text, in the order of the lines' texts (list_sort; an aggregate's
+# ORDER BY took twice as long); each amount as DuckDB writes a DECIMAL(_, 2) as text – two decimals,
+# as ``SupplierCostMonth.line_text`` writes it.
+MONTHS = """SELECT region, period,
+           '[' || array_to_string(list_sort(list(
+               '["' || org || '","' || profession || '","' || area || '",' || q.value || ',"'
+               || CAST(amount AS VARCHAR) || '"]')), ',') || ']' AS lines
+    FROM ({per_unit}) s JOIN unit_json q ON q.raw = s.unit {where}
+    GROUP BY region, period"""
 
 
 class SupplierRows:
-    """The stored rows, (region code, month, org no, profession, care area, amount, units), of the
-    amounts per unit selected by ``per_unit``; ``counts``: how many per region code; ``largest``:
-    the largest amount of a row or of a unit within one, without its sign. The rows are counted
-    here, and grouped with their JSON part by part as they are stored (in the thread that works
-    ahead of the database)."""
+    """The stored rows, (region code, month, lines), of the amounts per unit selected by
+    ``per_unit``; ``counts``: how many suppliers' rows (supplier × profession × care area) per region
+    code; ``largest``: the largest amount of such a row or of a unit within one, without its sign
+    (the row-by-row reader refuses what cannot be added up). The rows are counted here, and grouped
+    with their JSON part by part as they are stored (in the thread that works ahead of the
+    database)."""
 
     def __init__(
         self, connection: Any, workdir: tempfile.TemporaryDirectory, per_unit: str, add_up: bool
@@ -136,13 +140,11 @@ class SupplierRows:
         ]
 
     def _query(self, import_id: int, where: str = "") -> str:
-        """The stored row as text, the way Django writes it: the month as ISO date, the amount with
-        two decimals (DECIMAL as text, as django.db.backends.utils.format_number writes it); in the
-        order of the table's index (region, month), which makes the inserts cheaper."""
-        grouped = GROUPED.format(per_unit=self._per_unit, where=where)
-        return f"""SELECT r.id, CAST(s.period AS VARCHAR), s.org, s.profession, s.area,
-                          CAST(s.amount AS VARCHAR), s.units, {int(import_id)}
-                   FROM ({grouped}) s JOIN region_ids r ON r.code = s.region
+        """The stored row as text, the way Django writes it: the month as ISO date; in the order of
+        the table's index (region, month), which makes the inserts cheaper."""
+        months = MONTHS.format(per_unit=self._per_unit, where=where)
+        return f"""SELECT r.id, CAST(s.period AS VARCHAR), s.lines, {int(import_id)}
+                   FROM ({months}) s JOIN region_ids r ON r.code = s.region
                    ORDER BY r.id, s.period"""
 
     def batches(self, region_ids: dict[str, int], import_id: int) -> in_thread[list[tuple[Any, ...]]]:

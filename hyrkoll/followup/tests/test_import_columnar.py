@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from hyrkoll.followup import importing
 from hyrkoll.followup.importing import columnar, formats, reading, storing
 from hyrkoll.followup.importing.aggregation import Parsed
-from hyrkoll.followup.models import CostEntry, ImportStatus, StaffingMetric, SupplierCostEntry
+from hyrkoll.followup.models import CostEntry, ImportStatus, StaffingMetric, SupplierCostMonth
 from hyrkoll.followup.tests.test_import_properties import cost_rows, metric_rows
 from hyrkoll.organisation.models import Region
 from tests.strategies import PROPERTY_SETTINGS, table_files
@@ -58,15 +58,18 @@ def _supplier_sums(parsed: Parsed) -> dict[tuple, Decimal]:
     codes = {pk: code for code, pk in ids.items()}
     sums = {}
     rows = list(parsed.supplier_rows.stored_rows(ids, 0))
-    for region, period, org, profession, area, amount, units, _import in rows:
-        amounts = {unit: Decimal(value) for unit, value in json.loads(units).items()}
-        # The JSON as the row-by-row path writes it (the same text but for the case of the hex
-        # digits of an escaped control character: \u000F, not \u000f), the amount the units' sum.
-        assert list(json.loads(units).items()) == list(json.loads(storing.units_json(amounts)).items())
-        assert Decimal(amount) == sum(amounts.values())
-        for unit, value in amounts.items():
-            sums[codes[region], datetime.date.fromisoformat(period), org, unit, profession, area] = value
-    assert len(rows) == parsed.supplier_count == len({key[:3] + key[4:] for key in sums})
+    for region, period, text, _import in rows:
+        month = datetime.date.fromisoformat(period)
+        amounts = {
+            (codes[region], month, org, unit, profession, area): Decimal(amount)
+            for org, profession, area, unit, amount in json.loads(text)
+        }
+        # The very JSON text the row-by-row path writes for the same amounts.
+        assert SupplierCostMonth.lines_by_month(amounts) == {(codes[region], month): text}
+        assert not sums.keys() & amounts.keys()  # a region-month in one row
+        sums.update(amounts)
+    assert len(rows) == len({key[:2] for key in sums})
+    assert parsed.supplier_count == len({key[:3] + key[4:] for key in sums})
     return sums
 
 
@@ -104,9 +107,9 @@ def _stored() -> tuple[set, set, set]:
                 "region__code", "period", "cost_type", "profession", "care_area", "amount_sek", "source"
             )
         ),
-        set(  # the units as stored (the JSON's very text on SQLite)
-            SupplierCostEntry.objects.annotate(text=Cast("units", TextField())).values_list(
-                "region__code", "period", "supplier_org_no", "profession", "care_area", "amount_sek", "text"
+        set(  # the lines as stored (the JSON's very text on SQLite)
+            SupplierCostMonth.objects.annotate(text=Cast("lines", TextField())).values_list(
+                "region__code", "period", "text"
             )
         ),
         set(StaffingMetric.objects.values_list("region__code", "period", "metric", "care_area", "value")),
@@ -132,7 +135,7 @@ def test_both_readers_store_the_same_rows(world: dict[str, Any]) -> None:
         slow.totals,
         slow.region_months,
     )
-    assert fast_rows == slow_rows and len(fast_rows[1]) == 3
+    assert fast_rows == slow_rows and len(fast_rows[1]) == 2  # region-months
 
 
 # One spelling per value: every group with a supplier is one stored row, without adding up again.
@@ -156,7 +159,7 @@ def test_a_ledger_with_one_spelling_per_value_stores_the_same_rows(world: dict[s
     fast, fast_rows = _import_and_roll_back(PLAIN_LEDGER, "huvudbok.csv", ALWAYS_COLUMNAR)
     slow, slow_rows = _import_and_roll_back(PLAIN_LEDGER, "huvudbok.csv", NEVER_COLUMNAR)
     assert fast.status == slow.status == ImportStatus.DONE
-    assert fast_rows == slow_rows and len(fast_rows[1]) == 4
+    assert fast_rows == slow_rows and len(fast_rows[1]) == 3  # region-months
 
 
 def test_progress_of_a_columnar_read(world: dict[str, Any]) -> None:
@@ -375,7 +378,7 @@ def test_supplier_rows_are_made_ready_while_the_monthly_rows_are_stored(
     with ALWAYS_COLUMNAR, pytest.raises(RuntimeError, match="disk full"):
         importing.import_costs(None, PLAIN_LEDGER, "huvudbok.csv", replace=True)
     assert len(started) == 1 and not started[0]._worker.is_alive()
-    assert not CostEntry.objects.exists() and not SupplierCostEntry.objects.exists()
+    assert not CostEntry.objects.exists() and not SupplierCostMonth.objects.exists()
 
 
 def test_a_thread_ahead_stops_when_closed_unread() -> None:

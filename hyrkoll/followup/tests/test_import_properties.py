@@ -6,7 +6,7 @@ import and never raises; a rejected import names its errors and changes no figur
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+import re
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ from hyrkoll.followup.models import (
     ImportStatus,
     MetricKind,
     StaffingMetric,
-    SupplierCostEntry,
+    SupplierCostMonth,
 )
 from tests.strategies import PROPERTY_SETTINGS, any_file, table_files
 
@@ -71,7 +71,7 @@ metric_rows = st.fixed_dictionaries(
 
 
 def _figures() -> tuple[int, int, int]:
-    return CostEntry.objects.count(), SupplierCostEntry.objects.count(), StaffingMetric.objects.count()
+    return CostEntry.objects.count(), SupplierCostMonth.objects.count(), StaffingMetric.objects.count()
 
 
 def _check(result: Any, before: tuple[int, int, int]) -> None:
@@ -80,9 +80,11 @@ def _check(result: Any, before: tuple[int, int, int]) -> None:
         assert _figures() == before
         return
     assert result.status in (ImportStatus.DONE, ImportStatus.REJECTED)
-    supplier_rows = SupplierCostEntry.objects.filter(cost_import=result).values_list("amount_sek", "units")
-    for amount, units in supplier_rows if result.status == ImportStatus.DONE else ():
-        assert units and amount == sum(Decimal(value) for value in units.values())  # the units' sum
+    months = SupplierCostMonth.objects.filter(cost_import=result).values_list("lines", flat=True)
+    for lines in months if result.status == ImportStatus.DONE else ():
+        assert lines  # a month's row has lines, each with its amount as text with two decimals
+        assert all(re.fullmatch(r"-?[0-9]+\.[0-9]{2}", amount) for *_key, amount in lines)
+        assert len({tuple(line[:4]) for line in lines}) == len(lines)  # a supplier's unit once a month
     if result.status == ImportStatus.REJECTED:
         assert result.errors and all(error["message"] for error in result.errors)
         assert _figures() == before

@@ -29,7 +29,7 @@ from hyrkoll.accounts.models import Role, Scope
 from hyrkoll.assignments.models import Assignment, TimeReport, TimeReportDay, TimeReportStatus
 from hyrkoll.assignments.tests.conftest import award
 from hyrkoll.followup import preliminary
-from hyrkoll.followup.models import CostEntry, CostImport, ImportStatus, SupplierCostEntry, TrendPublication
+from hyrkoll.followup.models import CostEntry, CostImport, ImportStatus, SupplierCostMonth, TrendPublication
 from hyrkoll.invoicing.models import Invoice, InvoiceLine, InvoiceSource, InvoiceStatus
 from hyrkoll.ordering.tests.conftest import flow  # noqa: F401
 
@@ -81,10 +81,11 @@ def history(flow: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         assignment, datetime.date(2026, 10, 12), {datetime.date(2026, 10, 12): 8}, TimeReportStatus.RETURNED
     )
     cost_import = CostImport.objects.create(status=ImportStatus.DONE, filename="ledger.csv", sha256="0" * 64)
-    for org, amount in ((flow["supplier_a"].org_no, 12_000), (UNKNOWN, 3_000)):
-        SupplierCostEntry.objects.create(region=region, period=AUGUST, supplier_org_no=org,
-                                         profession="doctor", care_area="primary", amount_sek=amount,
-                                         units={"": f"{amount}.00"}, cost_import=cost_import)  # fmt: skip
+    lines = [
+        [org, "doctor", "primary", "", f"{amount}.00"]
+        for org, amount in ((flow["supplier_a"].org_no, 12_000), (UNKNOWN, 3_000))
+    ]
+    SupplierCostMonth.objects.create(region=region, period=AUGUST, lines=lines, cost_import=cost_import)
     return {**flow, "assignment": assignment}
 
 
