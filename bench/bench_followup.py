@@ -228,14 +228,14 @@ def _import(path: Path, duckdb_seconds: float, duckdb_single: float) -> None:
         elapsed = time.perf_counter() - started
     rss_after = _max_rss_mb()
     assert record.status == ImportStatus.DONE, record.errors[:5]
-    supplier_months = SupplierCostMonth.objects.filter(cost_import=record).values_list("lines", flat=True)
-    supplier_rows, supplier_lines = len(supplier_months), sum(len(lines) for lines in supplier_months)
+    supplier_months = SupplierCostMonth.objects.filter(cost_import=record).values_list("entries", flat=True)
+    supplier_rows, supplier_entries = len(supplier_months), sum(len(entries) for entries in supplier_months)
     print("\nHyrkoll import: import_costs(None, data, 'ledger.csv', replace=True)")
     line("lines read", f"{record.lines:,}")
     line("monthly rows stored (CostEntry)", f"{record.entries:,}")
     line(
         "supplier rows stored (SupplierCostMonth)",
-        f"{supplier_rows:,} region-months, {supplier_lines:,} lines in them",
+        f"{supplier_rows:,} region-months, {supplier_entries:,} entries in them",
     )
     line("region-months replaced", f"{len(record.region_months):,}")
     line("time", f"{elapsed:.2f} s")

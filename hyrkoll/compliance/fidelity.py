@@ -1,8 +1,8 @@
 """Contract fidelity (avtalstrohet): how much of a region's hired-staff cost went through the agreement.
 
 The source is the region's ledger per supplier (``followup.SupplierCostMonth``: per region and month,
-a line per supplier's organisation number, profession, care area and unit code of the region, with
-its amount). Every line – a supplier's amount at one unit – is put in one class:
+an entry per supplier's organisation number, profession and care area, with the amount per unit code
+of the region within it). Every line – an entry's amount at one unit – is put in one class:
 
 ``THROUGH``
     The supplier (by organisation number) is admitted to the agreement (any sub-area) in that month
@@ -172,12 +172,13 @@ def compute(
     months = SupplierCostMonth.objects.filter(
         region_id__in=region_ids, period__range=(first, last)
     ).order_by()
-    # A line per supplier, profession, care area and unit of each region-month.
+    # A line per unit of each entry (an entry's amount is the sum of its units').
     lines = [
         (region_id, period, org_no, unit_code, Decimal(amount))
-        for region_id, period, month_lines in months.values_list("region_id", "period", "lines")
-        for org_no, line_profession, line_area, unit_code, amount in month_lines
-        if (not profession or line_profession == profession) and (not care_area or line_area == care_area)
+        for region_id, period, entries in months.values_list("region_id", "period", "entries")
+        for org_no, entry_profession, entry_area, units in entries
+        if (not profession or entry_profession == profession) and (not care_area or entry_area == care_area)
+        for unit_code, amount in units.items()
     ]
     result = Fidelity(lines=len(lines))
     if not lines:

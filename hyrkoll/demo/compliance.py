@@ -240,14 +240,14 @@ def _ledger(rng: random.Random, suspended: Supplier | None, summary: DemoSummary
         entries=len(lines), finished_at=timezone.now(),
         definition_note="Demo: inhyrd personal per leverantör och enhet",
     )  # fmt: skip
-    # Stored as the import stores them: one row per month, a line per supplier, profession, care area
-    # and unit within it.
+    # Stored as the import stores them: one row per month, an entry per supplier, profession and care
+    # area within it, with the amount per unit.
     per_unit: defaultdict[tuple, Decimal] = defaultdict(Decimal)
     for month, org, unit, profession, area, amount in lines:
         per_unit[region.pk, month, org, unit, profession, area] += amount
     SupplierCostMonth.objects.bulk_create(
-        SupplierCostMonth(region=region, period=month, lines=json.loads(text), cost_import=cost_import)
-        for (_region, month), text in sorted(SupplierCostMonth.lines_by_month(per_unit).items())
+        SupplierCostMonth(region=region, period=month, entries=json.loads(text), cost_import=cost_import)
+        for (_region, month), text in sorted(SupplierCostMonth.entries_by_month(per_unit).items())
     )
     record(None, AuditAction.IMPORT, cost_import, reason=f"Demo supplier ledger ({len(lines)} lines)")
     summary.counts["supplier ledger lines"] = len(lines)

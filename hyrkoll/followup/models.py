@@ -200,16 +200,16 @@ class CostEntry(models.Model):
 
 
 class SupplierCostMonth(models.Model):
-    """Hired-staff cost per supplier in one region and month, as one import's ledger booked it: a
-    line per supplier (organisation number), profession, care area and unit (the region's cost
-    centre), each with its amount.
+    """Hired-staff cost per supplier in one region and month, as one import's ledger booked it: an
+    entry per supplier (organisation number), profession and care area, with the amount per unit
+    (the region's cost centre) within it.
 
-    Contract fidelity classifies each line (a unit's amount from a supplier) against the admitted
-    suppliers, assignments and invoices; the preliminary figures add up a supplier's month. Both
-    read whole region-months, and an import replaces whole region-months, so the lines are kept
-    together, as JSON, in one row per region-month and import. A row per line (544,156 of the
-    benchmark ledger's 2.1 M lines) or per supplier, profession and care area (132,080) was most
-    of the import's time: a database insert each, where the region-months are 2,520 rows.
+    Contract fidelity classifies each unit's amount from a supplier (a ledger line) against the
+    admitted suppliers, assignments and invoices; the preliminary figures add up a supplier's
+    month. Both read whole region-months, and an import replaces whole region-months, so the
+    entries are kept together, as JSON, in one row per region-month and import. A row per unit
+    (544,156 of the benchmark ledger's 2.1 M lines) or per supplier, profession and care area
+    (132,080) was most of the import's time, a database insert each; the region-months are 2,520.
     """
 
     scope_region_path = "region"
@@ -228,14 +228,15 @@ class SupplierCostMonth(models.Model):
     )
     period = models.DateField(_("month"))
     # Amounts as text with two decimals (as the amount is written), so that no float rounds them.
-    lines = models.JSONField(
-        _("lines"),
+    entries = models.JSONField(
+        _("entries"),
         default=list,
         blank=True,
         help_text=_(
-            "One per supplier, profession, care area and unit: [organisation number, profession, care "
-            'area, unit, amount (SEK, two decimals, as text)], e.g. ["556677-8899", "doctor", "primary", '
-            '"K14P0001", "12500.50"]; the empty unit for lines without one.'
+            "One per supplier, profession and care area: [organisation number, profession, care area, "
+            "{unit: amount (SEK, two decimals, as text)}], e.g. "
+            '["556677-8899", "doctor", "primary", {"K14P0001": "12500.50"}]; the empty unit for lines '
+            "without one."
         ),
     )
     cost_import = models.ForeignKey(
@@ -256,28 +257,33 @@ class SupplierCostMonth(models.Model):
         indexes = [models.Index(fields=["region", "period"], name="followup_suppliercost_month")]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.period:%Y-%m}: {len(self.lines)} lines"
+        return f"{self.region_id} {self.period:%Y-%m}: {len(self.entries)} entries"
 
     @staticmethod
-    def line_text(org_no: str, profession: str, care_area: str, unit: str, amount: Decimal) -> str:
-        """A line as JSON text, as the columnar reader's DuckDB writes it (the amount with two
-        decimals; never "-0.00")."""
-        return json.dumps(
-            [org_no, profession, care_area, unit, format(amount or abs(amount), ".2f")],
-            separators=(",", ":"),
-            ensure_ascii=False,
+    def entry_text(org_no: str, profession: str, care_area: str, units: Mapping[str, Decimal]) -> str:
+        """An entry as JSON text, as the columnar reader's DuckDB writes it: its units in the order of
+        their texts, each amount with two decimals (never "-0.00")."""
+        unit_texts = sorted(
+            f'{json.dumps(unit, ensure_ascii=False)}:"{format(amount or abs(amount), ".2f")}"'
+            for unit, amount in units.items()
         )
+        head = json.dumps([org_no, profession, care_area], separators=(",", ":"), ensure_ascii=False)
+        return f"{head[:-1]},{{{','.join(unit_texts)}}}]"
 
     @classmethod
-    def lines_by_month(
+    def entries_by_month(
         cls, amounts: Mapping[tuple[Any, datetime.date, str, str, str, str], Decimal]
     ) -> dict[tuple[Any, datetime.date], str]:
-        """Amounts by (region, month, org no, unit, profession, care area) as ``lines`` JSON text per
-        (region, month): the lines' texts in their sort order, as the columnar reader writes them."""
-        texts: defaultdict[tuple[Any, datetime.date], list[str]] = defaultdict(list)
+        """Amounts by (region, month, org no, unit, profession, care area) as ``entries`` JSON text
+        per (region, month): the entries' texts in their sort order, as the columnar reader writes
+        them."""
+        units: defaultdict[tuple[Any, datetime.date, str, str, str], dict[str, Decimal]] = defaultdict(dict)
         for (region, month, org_no, unit, profession, care_area), amount in amounts.items():
-            texts[region, month].append(cls.line_text(org_no, profession, care_area, unit, amount))
-        return {key: "[" + ",".join(sorted(lines)) + "]" for key, lines in texts.items()}
+            units[region, month, org_no, profession, care_area][unit] = amount
+        texts: defaultdict[tuple[Any, datetime.date], list[str]] = defaultdict(list)
+        for (region, month, org_no, profession, care_area), amounts_per_unit in units.items():
+            texts[region, month].append(cls.entry_text(org_no, profession, care_area, amounts_per_unit))
+        return {key: "[" + ",".join(sorted(entries)) + "]" for key, entries in texts.items()}
 
 
 class StaffingMetric(models.Model):

@@ -131,11 +131,11 @@ def supplier_differences(region_id: int, through: datetime.date | None = None) -
         return []
     first = add_months(through, -(DIFFERENCE_MONTHS - 1))
     ledger: dict[tuple[datetime.date, str], Decimal] = defaultdict(Decimal)
-    for month, lines in SupplierCostMonth.objects.filter(
+    for month, entries in SupplierCostMonth.objects.filter(
         region_id=region_id, period__range=(first, through)
-    ).values_list("period", "lines"):
-        for org_no, _profession, _area, _unit, amount in lines:
-            ledger[month, org_no] += Decimal(amount)
+    ).values_list("period", "entries"):
+        for org_no, _profession, _area, units in entries:
+            ledger[month, org_no] += sum(map(Decimal, units.values()), Decimal(0))
     hyrkoll: dict[tuple[datetime.date, str], Decimal] = defaultdict(Decimal)
     names: dict[str, str] = {}
     for month, org_no, name, total in (

@@ -83,14 +83,17 @@ def ledger(cast: dict[str, Any]) -> dict[str, Any]:
         ("region_a", FEBRUARY, a, "A-3", 25_000, "doctor", "primary"),
         ("region_b", APRIL, a, "B-3", 70_000, "doctor", "primary"),
     ]
-    # Stored as the import stores them: the lines of one region and month in one row, a line per
-    # supplier, profession, care area and unit (region A's April: one row of eight lines).
+    # Stored as the import stores them: one row per region and month, an entry per supplier, profession
+    # and care area with the amount per unit (region A's April: one row, the first three lines in one
+    # entry of three units).
     per_unit: dict[tuple, Decimal] = {}
     for region, period, org, unit_code, amount, profession, area in lines:
         per_unit[cast[region].pk, period, org, unit_code, profession, area] = Decimal(amount)
     SupplierCostMonth.objects.bulk_create(
-        SupplierCostMonth(region_id=region_id, period=period, lines=json.loads(text), cost_import=cost_import)
-        for (region_id, period), text in SupplierCostMonth.lines_by_month(per_unit).items()
+        SupplierCostMonth(
+            region_id=region_id, period=period, entries=json.loads(text), cost_import=cost_import
+        )
+        for (region_id, period), text in SupplierCostMonth.entries_by_month(per_unit).items()
     )
     assert SupplierCostMonth.objects.count() == 3
     return {"assignment": assignment, "need": need}
@@ -150,9 +153,9 @@ def test_a_handful_of_queries_whatever_the_ledger(
     cast: dict[str, Any], ledger: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
     cost_import = CostImport.objects.get()
-    SupplierCostMonth.objects.bulk_create(  # 2,000 lines in one row, 2,000 in 200 rows of ten
+    SupplierCostMonth.objects.bulk_create(  # 2,000 entries in one row, 2,000 in 200 rows of ten
         SupplierCostMonth(region=cast["region_a"], period=APRIL, cost_import=cost_import,
-                          lines=[[f"55{i:04d}-0000", "", "", "A-3", "1.00"] for i in range(first, first + size)])
+                          entries=[[f"55{i:04d}-0000", "", "", {"A-3": "1.00"}] for i in range(first, first + size)])
         for first, size in [(0, 2000), *((2000 + 10 * n, 10) for n in range(200))]
     )  # fmt: skip
     with django_assert_max_num_queries(7):

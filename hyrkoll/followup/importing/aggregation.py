@@ -3,8 +3,8 @@
 Lines with the same key add up (region × month × code × profession × care area); a ledger has many
 lines per key. Cost lines of hired staff with a supplier's organisation number also add up per
 supplier and unit (contract fidelity matches them against the assignments); they are stored one
-row per region and month, with a line per supplier, profession, care area and unit within it
-(``Parsed.supplier_months``). A percentage given twice for one key is an error: percentages
+row per region and month, with an entry per supplier, profession and care area and the amount per
+unit within it (``Parsed.supplier_months``). A percentage given twice for one key is an error: percentages
 cannot be added up.
 """
 
@@ -57,8 +57,8 @@ class Parsed:
         return dict(entries)
 
     def supplier_months(self) -> dict[tuple[str, datetime.date], str]:
-        """The supplier sums as stored: (region, month) → ``SupplierCostMonth.lines`` as JSON text."""
-        return dict(sorted(SupplierCostMonth.lines_by_month(self.supplier_sums).items()))
+        """The supplier sums as stored: (region, month) → ``SupplierCostMonth.entries`` as JSON text."""
+        return dict(sorted(SupplierCostMonth.entries_by_month(self.supplier_sums).items()))
 
     @property
     def supplier_count(self) -> int:

@@ -20,7 +20,7 @@ dir (compressed, so it takes little memory); the distinct values are validated i
 mapped to codes in DuckDB. The sums per key are added up from the groups and come back to Python
 (a few tens of thousands). The groups with a supplier, mapped, are the amounts per unit (added up
 first when two raw spellings map to one code); they stay in DuckDB, which writes them as the stored
-rows – a region-month each, its lines as JSON text – streamed to the database by ``storing``
+rows – a region-month each, its entries as JSON text – streamed to the database by ``storing``
 (``supplier_rows.SupplierRows``): COPY on PostgreSQL, batched inserts elsewhere.
 """
 
@@ -128,7 +128,7 @@ def _validated_suppliers(connection: Any) -> bool:
     distinct = _map_table(connection, "map_k_org", orgs, "VARCHAR")
     # Units are many (a ledger's cost centres): they are taken as written, so one that the
     # row-by-row reader would strip of spaces, or refuse as too long, sends the file there. Each is
-    # written into the stored lines as Python's JSON writes it (``supplier_rows.UNIT_JSON``).
+    # written into the stored entries as Python's JSON writes it (``supplier_rows.UNIT_JSON``).
     units = []
     for (raw,) in connection.execute("SELECT DISTINCT k_unit FROM groups").fetchall():
         if raw != text(raw) or len(raw) > UNIT_LENGTH:

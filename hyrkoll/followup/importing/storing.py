@@ -110,7 +110,7 @@ def reject(record: CostImport, errors: list[dict[str, Any]], lines: int) -> Cost
     return record
 
 
-SUPPLIER_FIELDS = ("region", "period", "lines", "cost_import")
+SUPPLIER_FIELDS = ("region", "period", "entries", "cost_import")
 
 
 def _ahead(rows: Any, pk: int, region_ids: dict[str, int], connection: Any) -> Any:
@@ -184,8 +184,8 @@ def insert_entries(kind: FileKind, record: CostImport, parsed: Parsed, region_id
         SupplierCostMonth,
         SUPPLIER_FIELDS,
         (
-            (region_ids[code], month_value[month], lines, pk)
-            for (code, month), lines in parsed.supplier_months().items()
+            (region_ids[code], month_value[month], entries, pk)
+            for (code, month), entries in parsed.supplier_months().items()
         ),
     )
 

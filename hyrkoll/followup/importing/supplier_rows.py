@@ -1,11 +1,11 @@
 """The columnar reader's supplier lines, kept in DuckDB until they are stored.
 
 The amounts per unit of a supplier (the groups of the file) are stored by the grain of
-``SupplierCostMonth``: one row per region-month, its lines (supplier, profession, care area, unit,
-amount) as JSON text made by DuckDB – each line's text as Python's ``json.dumps`` writes it (the
-unit quoted by Python, once per distinct unit), the lines in the order of their texts, as
-``SupplierCostMonth.lines_text`` orders them – part by part as the rows are stored (in the thread
-that works ahead of the database). The benchmark ledger's 544,156 lines make 2,520 rows. On
+``SupplierCostMonth``: one row per region-month, its entries (supplier, profession, care area, the
+amount per unit) as JSON text made by DuckDB – as ``SupplierCostMonth.entry_text`` writes them (each
+unit quoted by Python's ``json.dumps``, once per distinct unit) – part by part as the rows are
+stored (in the thread that works ahead of the database). The benchmark ledger's 544,156 amounts per
+unit, in 132,080 entries, make 2,520 rows. On
 PostgreSQL DuckDB writes them as CSV, in a few parts by region, in a thread of its own, while the
 part before is sent with ``COPY FROM STDIN``; elsewhere (SQLite) they are fetched in batches of
 tuples, in a thread of their own, while the batch before is inserted with ``executemany``.
@@ -71,19 +71,23 @@ KEY = "region, period, org, profession, area"
 # The table (raw, value) of each unit as Python's ``json.dumps`` writes it (``ensure_ascii=False``),
 # made by the reader when it checks the units.
 UNIT_JSON = "unit_json"
-# A region-month's lines as JSON text, in the order of the lines' texts (list_sort; an aggregate's
-# ORDER BY took twice as long); each amount as DuckDB writes a DECIMAL(_, 2) as text – two decimals,
-# as ``SupplierCostMonth.line_text`` writes it.
+# A region-month's entries as JSON text: an entry per supplier, profession and care area, its units
+# within it; entries and units each in the order of their texts (list_sort; an aggregate's ORDER BY
+# took twice as long) – as ``SupplierCostMonth.entry_text`` writes them; each amount as DuckDB writes a
+# DECIMAL(_, 2) as text, two decimals.
 MONTHS = """SELECT region, period,
            '[' || array_to_string(list_sort(list(
-               '["' || org || '","' || profession || '","' || area || '",' || q.value || ',"'
-               || CAST(amount AS VARCHAR) || '"]')), ',') || ']' AS lines
-    FROM ({per_unit}) s JOIN unit_json q ON q.raw = s.unit {where}
+               '["' || org || '","' || profession || '","' || area || '",' || units || ']')), ',') || ']' AS entries
+    FROM (SELECT region, period, org, profession, area,
+                 '{{' || array_to_string(list_sort(list(q.value || ':"' || CAST(amount AS VARCHAR) || '"')), ',')
+                 || '}}' AS units
+          FROM ({per_unit}) s JOIN unit_json q ON q.raw = s.unit {where}
+          GROUP BY region, period, org, profession, area)
     GROUP BY region, period"""
 
 
 class SupplierRows:
-    """The stored rows, (region code, month, lines), of the amounts per unit selected by
+    """The stored rows, (region code, month, entries), of the amounts per unit selected by
     ``per_unit``; ``counts``: how many suppliers' rows (supplier × profession × care area) per region
     code; ``largest``: the largest amount of such a row or of a unit within one, without its sign
     (the row-by-row reader refuses what cannot be added up). The rows are counted here, and grouped
@@ -143,7 +147,7 @@ class SupplierRows:
         """The stored row as text, the way Django writes it: the month as ISO date; in the order of
         the table's index (region, month), which makes the inserts cheaper."""
         months = MONTHS.format(per_unit=self._per_unit, where=where)
-        return f"""SELECT r.id, CAST(s.period AS VARCHAR), s.lines, {int(import_id)}
+        return f"""SELECT r.id, CAST(s.period AS VARCHAR), s.entries, {int(import_id)}
                    FROM ({months}) s JOIN region_ids r ON r.code = s.region
                    ORDER BY r.id, s.period"""
 

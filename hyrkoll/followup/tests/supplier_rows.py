@@ -1,5 +1,5 @@
-"""The stored supplier lines (``SupplierCostMonth``) read back by supplier, profession and care area –
-the grain the tests have always asserted: one row each, its amount the sum of its units'."""
+"""The stored supplier entries (``SupplierCostMonth``) read back as rows – the grain the tests have
+always asserted: one per supplier, profession and care area, its amount the sum of its units'."""
 
 from __future__ import annotations
 
@@ -28,13 +28,14 @@ def supplier_rows(**filters: Any) -> list[SupplierRow]:
     region, month, supplier, profession and care area."""
     grouped: dict[tuple, dict[str, str]] = {}
     months = SupplierCostMonth.objects.filter(**filters).values_list(
-        "region__code", "period", "cost_import_id", "lines"
+        "region__code", "period", "cost_import_id", "entries"
     )
-    for code, period, cost_import_id, lines in months:
-        for org_no, profession, care_area, unit, amount in lines:
-            units = grouped.setdefault((code, period, org_no, profession, care_area, cost_import_id), {})
-            assert unit not in units, f"a unit twice in one month's lines: {unit}"
-            units[unit] = amount
+    for code, period, cost_import_id, entries in months:
+        for org_no, profession, care_area, units in entries:
+            key = (code, period, org_no, profession, care_area, cost_import_id)
+            assert key not in grouped, f"an entry twice in one month: {key}"
+            assert units, f"an entry without units: {key}"
+            grouped[key] = units
     return [
         SupplierRow(code, period, org_no, profession, area, sum(map(Decimal, units.values()), Decimal(0)),
                     units, cost_import_id)

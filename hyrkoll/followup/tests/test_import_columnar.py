@@ -62,10 +62,11 @@ def _supplier_sums(parsed: Parsed) -> dict[tuple, Decimal]:
         month = datetime.date.fromisoformat(period)
         amounts = {
             (codes[region], month, org, unit, profession, area): Decimal(amount)
-            for org, profession, area, unit, amount in json.loads(text)
+            for org, profession, area, units in json.loads(text)
+            for unit, amount in units.items()
         }
         # The very JSON text the row-by-row path writes for the same amounts.
-        assert SupplierCostMonth.lines_by_month(amounts) == {(codes[region], month): text}
+        assert SupplierCostMonth.entries_by_month(amounts) == {(codes[region], month): text}
         assert not sums.keys() & amounts.keys()  # a region-month in one row
         sums.update(amounts)
     assert len(rows) == len({key[:2] for key in sums})
@@ -107,8 +108,8 @@ def _stored() -> tuple[set, set, set]:
                 "region__code", "period", "cost_type", "profession", "care_area", "amount_sek", "source"
             )
         ),
-        set(  # the lines as stored (the JSON's very text on SQLite)
-            SupplierCostMonth.objects.annotate(text=Cast("lines", TextField())).values_list(
+        set(  # the entries as stored (the JSON's very text on SQLite)
+            SupplierCostMonth.objects.annotate(text=Cast("entries", TextField())).values_list(
                 "region__code", "period", "text"
             )
         ),

@@ -80,11 +80,14 @@ def _check(result: Any, before: tuple[int, int, int]) -> None:
         assert _figures() == before
         return
     assert result.status in (ImportStatus.DONE, ImportStatus.REJECTED)
-    months = SupplierCostMonth.objects.filter(cost_import=result).values_list("lines", flat=True)
-    for lines in months if result.status == ImportStatus.DONE else ():
-        assert lines  # a month's row has lines, each with its amount as text with two decimals
-        assert all(re.fullmatch(r"-?[0-9]+\.[0-9]{2}", amount) for *_key, amount in lines)
-        assert len({tuple(line[:4]) for line in lines}) == len(lines)  # a supplier's unit once a month
+    months = SupplierCostMonth.objects.filter(cost_import=result).values_list("entries", flat=True)
+    for entries in months if result.status == ImportStatus.DONE else ():
+        assert entries  # a month's row has entries, each with units, each amount as text with two decimals
+        assert all(
+            units and all(re.fullmatch(r"-?[0-9]+\.[0-9]{2}", v) for v in units.values())
+            for *_k, units in entries
+        )
+        assert len({tuple(entry[:3]) for entry in entries}) == len(entries)  # a supplier's row once a month
     if result.status == ImportStatus.REJECTED:
         assert result.errors and all(error["message"] for error in result.errors)
         assert _figures() == before

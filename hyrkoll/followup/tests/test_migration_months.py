@@ -1,6 +1,6 @@
 """Migration 0008: the rows of SupplierCostEntry (a row per supplier, profession and care area, the
 amount per unit in ``units``) converted into SupplierCostMonth's rows (a row per region, month and
-import, a line per unit in ``lines``) – and back.
+import, each of those rows an entry in ``entries``) – and back.
 
 The conversion runs in the database (one INSERT … SELECT per vendor), so it is tried here on tables of
 the two shapes on whichever database the tests run on (SQLite or PostgreSQL).
@@ -47,15 +47,13 @@ ENTRY_ROWS = [
 
 EXPECTED_MONTHS = {
     (1, JAN, 7): [
-        [ORG_A, "doctor", "primary", "", "0.20"],
-        [ORG_A, "doctor", "primary", "K14P0001", "12500.50"],
-        [ORG_A, "doctor", "primary", "K14P0002", "0.30"],
-        [ORG_A, "nurse", "primary", "K14P0001", "-2500.55"],
+        [ORG_A, "doctor", "primary", {"K14P0001": "12500.50", "K14P0002": "0.30", "": "0.20"}],
+        [ORG_A, "nurse", "primary", {"K14P0001": "-2500.55"}],
     ],
-    (1, JAN, 8): [[ORG_B, "doctor", "primary", "K14P0001", "99.00"]],
-    (1, FEB, 7): [[ORG_B, "", "", 'Vård "Ö"; 1', "0.00"]],
-    (2, JAN, 7): [[ORG_A, "doctor", "somatic", "K01S0001", "1000.00"]],
-    (2, FEB, 7): [[ORG_A, "doctor", "somatic", "", "123456789012.34"]],
+    (1, JAN, 8): [[ORG_B, "doctor", "primary", {"K14P0001": "99.00"}]],
+    (1, FEB, 7): [[ORG_B, "", "", {'Vård "Ö"; 1': "0.00"}]],
+    (2, JAN, 7): [[ORG_A, "doctor", "somatic", {"K01S0001": "1000.00"}]],
+    (2, FEB, 7): [[ORG_A, "doctor", "somatic", {"": "123456789012.34"}]],
 }
 
 
@@ -77,7 +75,7 @@ def tables() -> Iterator[None]:
         cursor.execute(
             f"""CREATE TEMPORARY TABLE {MONTHS} (
                     id {serial} PRIMARY KEY, region_id bigint NOT NULL, period date NOT NULL,
-                    cost_import_id bigint NOT NULL, lines {json_type} NOT NULL)"""
+                    cost_import_id bigint NOT NULL, entries {json_type} NOT NULL)"""
         )
         cursor.executemany(
             f"INSERT INTO {ENTRIES} ({ENTRY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
@@ -95,14 +93,14 @@ def _decoded(value: object) -> object:
 
 def _months() -> dict[tuple, list]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT region_id, period, cost_import_id, lines FROM {MONTHS}")
+        cursor.execute(f"SELECT region_id, period, cost_import_id, entries FROM {MONTHS}")
         rows = cursor.fetchall()
     found = {}
-    for region, period, cost_import, lines in rows:
+    for region, period, cost_import, entries in rows:
         if isinstance(period, str):
             period = datetime.date.fromisoformat(period)
         assert (region, period, cost_import) not in found
-        found[region, period, cost_import] = sorted(_decoded(lines))
+        found[region, period, cost_import] = _decoded(entries)  # in the order of the entries' keys
     return found
 
 
@@ -130,7 +128,7 @@ def _entries() -> set[tuple]:
     return result
 
 
-def test_each_unit_becomes_a_line_of_its_region_month(tables: None) -> None:
+def test_each_row_becomes_an_entry_of_its_region_month(tables: None) -> None:
     migration.to_months(connection, ENTRIES, MONTHS)
     assert _months() == EXPECTED_MONTHS
 
@@ -140,7 +138,7 @@ def test_the_conversion_is_reversible(tables: None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {ENTRIES}")
     migration.to_entries(connection, MONTHS, ENTRIES)
-    # Back as they were, but the row without units: its amount is a line without a unit now.
+    # Back as they were, but the row without units: its amount is a unit without a code now.
     expected = {
         (*row[:5], row[5], json.dumps(row[6] or {"": row[5]}, sort_keys=True), row[7]) for row in ENTRY_ROWS
     }

@@ -81,11 +81,11 @@ def history(flow: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         assignment, datetime.date(2026, 10, 12), {datetime.date(2026, 10, 12): 8}, TimeReportStatus.RETURNED
     )
     cost_import = CostImport.objects.create(status=ImportStatus.DONE, filename="ledger.csv", sha256="0" * 64)
-    lines = [
-        [org, "doctor", "primary", "", f"{amount}.00"]
+    entries = [
+        [org, "doctor", "primary", {"": f"{amount}.00"}]
         for org, amount in ((flow["supplier_a"].org_no, 12_000), (UNKNOWN, 3_000))
     ]
-    SupplierCostMonth.objects.create(region=region, period=AUGUST, lines=lines, cost_import=cost_import)
+    SupplierCostMonth.objects.create(region=region, period=AUGUST, entries=entries, cost_import=cost_import)
     return {**flow, "assignment": assignment}
 
 
