@@ -143,3 +143,15 @@ def test_the_conversion_is_reversible(tables: None) -> None:
         (*row[:5], row[5], json.dumps(row[6] or {"": row[5]}, sort_keys=True), row[7]) for row in ENTRY_ROWS
     }
     assert _entries() == expected
+
+
+def test_postgresql_compresses_the_entries_with_lz4() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL column setting")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT attcompression FROM pg_attribute
+               WHERE attrelid = 'followup_suppliercostmonth'::regclass AND attname = 'entries'"""
+        )
+        [compression] = cursor.fetchone()
+    assert compression == "l"  # the test servers (Debian's PostgreSQL) are built with lz4
