@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.timing import line
@@ -51,17 +53,29 @@ def _fresh_import(path: Path, env: dict[str, str]) -> dict:
     return _import_one(path, env)
 
 
+def _paired(path: Path, env: dict[str, str], baseline: Callable[[], float]) -> dict:
+    """DuckDB's baseline timed right before the import, so that each pair sees the machine alike
+    (its speed drifted by up to 40 % within one benchmark here: a ratio of one import to a baseline
+    taken minutes before said more about the drift than the import)."""
+    duckdb_seconds = baseline()
+    result = _import_one(path, env)
+    result["duckdb_seconds"] = duckdb_seconds
+    return result
+
+
 def _median(results: list[dict]) -> dict:
-    """The run of median time, with every run's seconds (``runs``) and the highest peak memory."""
+    """The run of median time, with every run's seconds (``runs``), each run's ratio to its baseline
+    (``ratios``) and the highest peak memory."""
     ordered = sorted(results, key=lambda result: result["seconds"])
     median = dict(ordered[len(ordered) // 2])
     median["runs"] = [result["seconds"] for result in results]
+    median["ratios"] = [result["seconds"] / result["duckdb_seconds"] for result in results]
     worst = max(results, key=lambda result: result["peak_rss_mb"] - result["rss_before_mb"])
     median["peak_rss_mb"], median["rss_before_mb"] = worst["peak_rss_mb"], worst["rss_before_mb"]
     return median
 
 
-def _sqlite_runs(path: Path, runs: int) -> dict:
+def _sqlite_runs(path: Path, runs: int, baseline: Callable[[], float]) -> dict:
     """``runs`` imports, each into a fresh copy of one migrated SQLite database."""
     with tempfile.TemporaryDirectory(prefix="hyrkoll-sqlite-") as tmp:
         template = Path(tmp) / "migrated.sqlite3"
@@ -70,12 +84,12 @@ def _sqlite_runs(path: Path, runs: int) -> dict:
         for number in range(runs):
             copy = Path(tmp) / f"fresh-{number}.sqlite3"
             shutil.copyfile(template, copy)
-            results.append(_import_one(path, {"SQLITE_PATH": str(copy)}))
+            results.append(_paired(path, {"SQLITE_PATH": str(copy)}, baseline))
             copy.unlink()
     return _median(results)
 
 
-def _postgres_runs(path: Path, url: str, runs: int) -> dict:
+def _postgres_runs(path: Path, url: str, runs: int, baseline: Callable[[], float]) -> dict:
     """``runs`` imports, each into a fresh database made from one migrated database (TEMPLATE)."""
     import psycopg
 
@@ -86,7 +100,7 @@ def _postgres_runs(path: Path, url: str, runs: int) -> dict:
         for number in range(runs):
             fresh = f"{name}_run{number}"
             admin.execute(f"CREATE DATABASE {fresh} TEMPLATE {name}")
-            results.append(_import_one(path, {"DATABASE_URL": f"{server}/{fresh}"}))
+            results.append(_paired(path, {"DATABASE_URL": f"{server}/{fresh}"}, baseline))
             admin.execute(f"DROP DATABASE {fresh}")
     return _median(results)
 
@@ -100,6 +114,12 @@ def _print_fresh(label: str, result: dict, duckdb_seconds: float, duckdb_single:
         f"({seconds / duckdb_single:.1f} × single-threaded); target ≤ 5 ×",
     )
     line(f"{label}: each run", "  ".join(f"{each:.2f} s" for each in runs))
+    ratios = result["ratios"]
+    line(
+        f"{label}: each run against DuckDB timed just before it",
+        "  ".join(f"{each:.1f} ×" for each in ratios)
+        + f"  (median {statistics.median(ratios):.1f} ×; target ≤ 5 ×)",
+    )
     line(
         f"{label}: rows stored",
         f"{result['lines']:,} lines → {result['entries']:,} monthly + {result['supplier_rows']:,} supplier rows (region-months)",
@@ -111,16 +131,19 @@ def _print_fresh(label: str, result: dict, duckdb_seconds: float, duckdb_single:
     )
 
 
-def import_fresh(path: Path, duckdb_seconds: float, duckdb_single: float) -> None:
+def import_fresh(
+    path: Path, duckdb_seconds: float, duckdb_single: float, baseline: Callable[[], float]
+) -> None:
+    """``baseline()``: DuckDB's time for the file once more, taken before each import."""
     sys.path.insert(0, str(REPO / "tools"))
     from with_postgres import throwaway_cluster
 
     print(
         f"\nThe same import in a fresh process on a fresh database (bench/import_one.py), {FRESH_RUNS} runs each"
     )
-    _print_fresh("SQLite", _sqlite_runs(path, FRESH_RUNS), duckdb_seconds, duckdb_single)
+    _print_fresh("SQLite", _sqlite_runs(path, FRESH_RUNS, baseline), duckdb_seconds, duckdb_single)
     with throwaway_cluster() as url:
-        postgres = _postgres_runs(path, url, FRESH_RUNS)
+        postgres = _postgres_runs(path, url, FRESH_RUNS, baseline)
     _print_fresh("PostgreSQL", postgres, duckdb_seconds, duckdb_single)
 
 
