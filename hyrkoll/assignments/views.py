@@ -117,7 +117,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         return export
     # Unfiltered, the number is the regions' assignment tally, kept by triggers, not a count of tens
     # of thousands of rows.
-    count = None if listing.is_filtered else assignments_count(request.user)
+    count = None if listing.narrowing() else assignments_count(request.user)
     page, query = paginate(request, listing.rows, count=count)
     context = {"page": page, "query": query, "listing": listing}
     return render(request, "assignments/assignment_list.html", context)

@@ -110,7 +110,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             )
         return exports.download([tables.invoices_table(rows)], fmt, "invoices")
     # Unfiltered (sorting is no filter): the totals the database keeps, not an aggregate of the rows.
-    totals = (None if listing.is_filtered else kept_totals(request.user)) or _totals(rows)
+    totals = (None if listing.narrowing() else kept_totals(request.user)) or _totals(rows)
     page, query = paginate(request, rows, count=totals["count"])  # one pass over the rows, not two
     user = request.user
     context: dict[str, Any] = {

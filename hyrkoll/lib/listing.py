@@ -273,13 +273,18 @@ class Listing:
         key = value[1:] if descending else value
         return (key, descending) if key in self.sorts else ("", False)
 
+    def _valid_values(self) -> dict[str, Any] | None:
+        """The filter form's cleaned values, or None when no filter is given. A field that does not
+        validate is left out of them: the list ignores it."""
+        if not self.form.is_bound:
+            return None
+        self.form.is_valid()
+        return self.form.cleaned_data
+
     def filtered(self, rows: QuerySet) -> QuerySet:
         """``rows`` with the list's filters (the list's own rows, or another set, e.g. a part of it)."""
-        if not self.form.is_bound:
-            return rows
-        self.form.is_valid()  # fields that do not validate are left out of cleaned_data: ignored
-        values = self.form.cleaned_data
-        for each in self.filters:
+        values = self._valid_values()
+        for each in self.filters if values is not None else ():
             rows = each.apply(rows, values)
         return rows
 
@@ -303,11 +308,10 @@ class Listing:
 
     def narrowing(self) -> dict[str, Any]:
         """The filter fields that narrow the rows: the valid values given, by field name (a value
-        that does not validate is ignored, as the rows ignore it)."""
-        if not self.form.is_bound:
-            return {}
-        self.form.is_valid()
-        return {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        that does not validate is ignored, as the rows ignore it). Empty: the rows are the list's
+        own, whatever the query string holds – a number kept for them may be shown."""
+        values = self._valid_values() or {}
+        return {name: value for name, value in values.items() if value not in (None, "")}
 
     @property
     def query(self) -> str:

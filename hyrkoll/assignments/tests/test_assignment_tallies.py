@@ -145,6 +145,9 @@ def test_the_list_reads_its_number_from_the_tally(client: Client, flow: dict[str
     assert listed(client, controller) == (2, False)  # region B's assignment not among them
     assert listed(client, controller, {"sort": "-price"}) == (2, False)  # a sort is no filter
     assert listed(client, controller, {"status": AssignmentStatus.ACTIVE}) == (1, True)  # a filter counts
+    # A value that does not validate is ignored by the rows, and so by the number: still the tally's.
+    assert listed(client, controller, {"status": "no-such-status"}) == (2, False)
+    assert listed(client, controller, {"competence": "not-a-number", "sort": "-price"}) == (2, False)
     assert listed(client, flow["coordinator"]) == (3, False)  # the nation: the regions' tallies added up
     assert listed(client, flow["admin_b"]) == (1, False)
     client.force_login(controller)

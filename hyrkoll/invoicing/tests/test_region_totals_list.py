@@ -94,6 +94,15 @@ def test_a_filtered_list_aggregates_its_rows(flow: dict[str, Any], invoices: Non
     assert aggregates_invoices(sqls) and totals["count"] == 3
 
 
+def test_a_filter_value_that_does_not_validate_leaves_the_kept_totals(
+    flow: dict[str, Any], invoices: None
+) -> None:
+    # The rows ignore it (the form leaves it out), and so do the totals: the region's kept ones.
+    totals, _shown, sqls = listed(flow["admin_a"], {"status": "no-such-status"})
+    assert not aggregates_invoices(sqls)
+    assert (totals["count"], totals["invoiced"]) == (3, Decimal("105.20"))
+
+
 def test_a_supplier_user_aggregates(flow: dict[str, Any], invoices: None) -> None:
     assert kept_totals(flow["supplier_user_a"]) is None
     totals, _shown, sqls = listed(flow["supplier_user_a"])

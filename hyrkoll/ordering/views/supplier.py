@@ -88,7 +88,7 @@ def supplier_call_off_list(request: HttpRequest) -> HttpResponse:
     # Unfiltered, the supplier's call-offs are as many as its recipient rows: one index to count
     # (through the join, every call-off it ever received is read). A superuser sees every call-off.
     every = None
-    if queue is None and not listing.is_filtered and not user.is_superuser:
+    if queue is None and not listing.narrowing() and not user.is_superuser:
         every = received_by(user.supplier_id)
     if queue is None and not listing.sort_key:
         rows = open_first_then_newest(listing.rows, prepare=own_offers, every=every)
