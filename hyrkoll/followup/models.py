@@ -21,51 +21,16 @@ from django.db.models import Q
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from hyrkoll.followup.choices import (  # the codes, importable from here as before
+    CostCareArea,
+    CostProfession,
+    CostType,
+    ImportKind,
+    ImportStatus,
+    MetricKind,
+)
 from hyrkoll.followup.expressions import DayOfMonth
 from hyrkoll.lib.scoping import ScopedQuerySet
-
-
-class CostType(models.TextChoices):
-    HIRED = "hired", _("Hired staff")
-    OWN = "own", _("Own personnel")
-    INTERNAL_POOL = "internal_pool", _("Internal staffing pool")
-    OVERTIME = "overtime", _("Overtime")
-
-
-class CostProfession(models.TextChoices):
-    DOCTOR = "doctor", _("Doctors")
-    NURSE = "nurse", _("Nurses")
-    OTHER = "other", _("Other")
-
-
-class CostCareArea(models.TextChoices):
-    """The Bemanningstrend's split; the codes of ``organisation.CareArea``."""
-
-    PRIMARY = "primary", _("Primary care")
-    PSYCHIATRY = "psychiatry", _("Psychiatry")
-    SOMATIC = "somatic", _("Somatic care")
-
-
-class MetricKind(models.TextChoices):
-    """The indicators beyond cost the regions asked for."""
-
-    HIRED_FTE = "hired_fte", _("Hired staff (FTE)")
-    OWN_FTE = "own_fte", _("Own staff (FTE)")
-    TURNOVER_PCT = "turnover_pct", _("Staff turnover (%)")
-    SICK_LEAVE_PCT = "sick_leave_pct", _("Sick leave (%)")
-    CONTINUITY_PCT = "continuity_pct", _("Continuity: shifts by the same hired person (%)")
-
-
-class ImportKind(models.TextChoices):
-    COSTS = "costs", _("Costs")
-    METRICS = "metrics", _("Staffing metrics")
-
-
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Imported")
-    REJECTED = "rejected", _("Rejected")
 
 
 class CostImport(models.Model):
