@@ -17,7 +17,7 @@ reads a value differently:
 The lines are grouped once, by their raw key cells and (for lines with a supplier) supplier and
 unit – the finest grain needed – into a table of DuckDB's database, a file in the import's temp
 dir (compressed, so it takes little memory); the distinct values are validated in Python and
-mapped to codes in DuckDB. The sums per key are added up from the groups and come back to Python
+mapped to codes in DuckDB (``columnar_maps``). The sums per key are added up from the groups and come back to Python
 (a few tens of thousands). The groups with a supplier, mapped, are the amounts per unit (added up
 first when two raw spellings map to one code); they stay in DuckDB, which writes them as the stored
 rows – a region-month each, its entries as JSON text – streamed to the database by ``storing``
@@ -27,7 +27,6 @@ rows – a region-month each, its entries as JSON text – streamed to the datab
 from __future__ import annotations
 
 import csv
-import json
 import logging
 import os
 import tempfile
@@ -36,12 +35,12 @@ from typing import Any
 
 from django.conf import settings
 
-from hyrkoll.followup.importing.aggregation import UNIT_LENGTH, Parsed, Progress
+from hyrkoll.followup.importing.aggregation import Parsed, Progress
+from hyrkoll.followup.importing.columnar_maps import KEY_NAMES, Declined, validated_keys, validated_suppliers
 from hyrkoll.followup.importing.errors import ErrorList
 from hyrkoll.followup.importing.formats import PERCENT_METRICS, FileKind
-from hyrkoll.followup.importing.supplier_rows import UNIT_JSON, SupplierRows
-from hyrkoll.followup.importing.validation import Header, KeyResolver
-from hyrkoll.followup.importing.values import org_no, text
+from hyrkoll.followup.importing.supplier_rows import SupplierRows
+from hyrkoll.followup.importing.validation import Header
 from hyrkoll.followup.models import CostType
 from hyrkoll.lib import tabular
 from hyrkoll.organisation.models import Region
@@ -62,15 +61,8 @@ def memory_limit(size: int) -> str:
     return f"{max(MEMORY_LIMIT_MB, size * 3 // 2 // 2**20)}MB"
 
 
-KEY_NAMES = ("k_region", "k_period", "k_code", "k_profession", "k_area")
-
-
 def min_bytes() -> int:
     return int(getattr(settings, "FOLLOWUP_IMPORT_COLUMNAR_MIN_BYTES", DEFAULT_MIN_BYTES))
-
-
-class Declined(Exception):
-    """The file is not one the columnar reader can prove valid."""
 
 
 def _header(kind: FileKind, data: bytes, errors: ErrorList) -> tuple[Header, str, int]:
@@ -88,54 +80,6 @@ def _header(kind: FileKind, data: bytes, errors: ErrorList) -> tuple[Header, str
     if errors:
         raise Declined
     return header, delimiter, len(values)
-
-
-def _map_table(connection: Any, name: str, pairs: list[tuple[Any, Any]], value_type: str) -> bool:
-    """A table raw value → value; True if no two raw values have the same value."""
-    connection.execute(f"CREATE TEMP TABLE {name} (raw VARCHAR, value {value_type})")
-    if pairs:  # two lists unnested side by side: one statement (executemany took 0.3 ms a row)
-        raws, values = (list(column) for column in zip(*pairs, strict=True))
-        connection.execute(
-            f"INSERT INTO {name} SELECT unnest(?::VARCHAR[]), unnest(?::{value_type}[])", [raws, values]
-        )
-    return len({value for _raw, value in pairs}) == len(pairs)
-
-
-def _validated_keys(connection: Any, kind: FileKind, header: Header, region: Region | None) -> bool:
-    """Map tables raw value → code for each key column; Declined at the first bad value. True if
-    each maps distinct raw values to distinct codes (then no two groups merge)."""
-    resolver = KeyResolver(kind, header, region)
-    distinct = True
-    for position, name in enumerate(KEY_NAMES):
-        pairs = []
-        for (raw,) in connection.execute(f"SELECT DISTINCT {name} FROM groups").fetchall():
-            value, message = resolver.resolve_column(position, raw)
-            if message is not None:
-                raise Declined
-            pairs.append((raw, value))
-        value_type = "DATE" if name == "k_period" else "VARCHAR"
-        distinct = _map_table(connection, f"map_{name}", pairs, value_type) and distinct
-    return distinct
-
-
-def _validated_suppliers(connection: Any) -> bool:
-    orgs = []
-    for (raw,) in connection.execute("SELECT DISTINCT k_org FROM groups").fetchall():
-        normalised = org_no(raw)
-        if normalised.__class__ is list:
-            raise Declined
-        orgs.append((raw, normalised))
-    distinct = _map_table(connection, "map_k_org", orgs, "VARCHAR")
-    # Units are many (a ledger's cost centres): they are taken as written, so one that the
-    # row-by-row reader would strip of spaces, or refuse as too long, sends the file there. Each is
-    # written into the stored entries as Python's JSON writes it (``supplier_rows.UNIT_JSON``).
-    units = []
-    for (raw,) in connection.execute("SELECT DISTINCT k_unit FROM groups").fetchall():
-        if raw != text(raw) or len(raw) > UNIT_LENGTH:
-            raise Declined
-        units.append((raw, json.dumps(raw, ensure_ascii=False)))
-    _map_table(connection, UNIT_JSON, units, "VARCHAR")
-    return distinct
 
 
 def _percentages(kind: FileKind) -> bool:
@@ -295,8 +239,8 @@ def read_columnar(
         lines, bad = connection.execute("SELECT SUM(lines), SUM(bad) FROM groups").fetchone()
         if not lines or bad:
             raise Declined
-        distinct = _validated_keys(connection, kind, header, region)
-        distinct = _validated_suppliers(connection) and distinct
+        distinct = validated_keys(connection, kind, header, region)
+        distinct = validated_suppliers(connection) and distinct
         _sums(connection, kind, parsed, lines)
         parsed.lines = int(lines)
         if kind.has_suppliers:
