@@ -5,10 +5,11 @@ The amounts per unit of a supplier (the groups of the file) are stored by the gr
 amount per unit) as JSON text made by DuckDB – as ``SupplierCostMonth.entry_text`` writes them (each
 unit quoted by Python's ``json.dumps``, once per distinct unit) – part by part as the rows are
 stored (in the thread that works ahead of the database). The benchmark ledger's 544,156 amounts per
-unit, in 132,080 entries, make 2,520 rows. On
-PostgreSQL DuckDB writes them as CSV, in a few parts by region, in a thread of its own, while the
-part before is sent with ``COPY FROM STDIN``; elsewhere (SQLite) they are fetched in batches of
-tuples, in a thread of their own, while the batch before is inserted with ``executemany``.
+unit, in 132,080 entries, make 2,520 rows. On PostgreSQL DuckDB writes them as CSV, in a few parts by
+region, in a thread of its own, while the part before is sent with ``COPY FROM STDIN``; elsewhere
+(SQLite) they are fetched in batches of tuples, in a thread of their own, while the batch before is
+inserted with ``executemany``. Each part is sorted on its own, so DuckDB never holds all the rows
+sorted at once.
 """
 
 from __future__ import annotations
