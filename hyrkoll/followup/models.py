@@ -235,6 +235,17 @@ class SupplierCostMonth(models.Model):
         head = json.dumps([org_no, profession, care_area], separators=(",", ":"), ensure_ascii=False)
         return f"{head[:-1]},{{{','.join(unit_texts)}}}]"
 
+    @staticmethod
+    def units_by_entry(
+        amounts: Mapping[tuple[Any, datetime.date, str, str, str, str], Decimal],
+    ) -> dict[tuple[Any, datetime.date, str, str, str], dict[str, Decimal]]:
+        """Amounts by (region, month, org no, unit, profession, care area) grouped by entry:
+        (region, month, org no, profession, care area) → unit → amount."""
+        units: defaultdict[tuple[Any, datetime.date, str, str, str], dict[str, Decimal]] = defaultdict(dict)
+        for (region, month, org_no, unit, profession, care_area), amount in amounts.items():
+            units[region, month, org_no, profession, care_area][unit] = amount
+        return dict(units)
+
     @classmethod
     def entries_by_month(
         cls, amounts: Mapping[tuple[Any, datetime.date, str, str, str, str], Decimal]
@@ -242,11 +253,10 @@ class SupplierCostMonth(models.Model):
         """Amounts by (region, month, org no, unit, profession, care area) as ``entries`` JSON text
         per (region, month): the entries' texts in their sort order, as the columnar reader writes
         them."""
-        units: defaultdict[tuple[Any, datetime.date, str, str, str], dict[str, Decimal]] = defaultdict(dict)
-        for (region, month, org_no, unit, profession, care_area), amount in amounts.items():
-            units[region, month, org_no, profession, care_area][unit] = amount
         texts: defaultdict[tuple[Any, datetime.date], list[str]] = defaultdict(list)
-        for (region, month, org_no, profession, care_area), amounts_per_unit in units.items():
+        for (region, month, org_no, profession, care_area), amounts_per_unit in cls.units_by_entry(
+            amounts
+        ).items():
             texts[region, month].append(cls.entry_text(org_no, profession, care_area, amounts_per_unit))
         return {key: "[" + ",".join(sorted(entries)) + "]" for key, entries in texts.items()}
 

@@ -51,10 +51,7 @@ class Parsed:
     def supplier_entries(self) -> dict[tuple[str, datetime.date, str, str, str], dict[str, Decimal]]:
         """The supplier sums by supplier's row: (region, month, org no, profession, care area) →
         unit → hired cost."""
-        entries: defaultdict[tuple, dict[str, Decimal]] = defaultdict(dict)
-        for (region, month, org, unit, profession, area), total in self.supplier_sums.items():
-            entries[region, month, org, profession, area][unit] = total
-        return dict(entries)
+        return SupplierCostMonth.units_by_entry(self.supplier_sums)
 
     def supplier_months(self) -> dict[tuple[str, datetime.date], str]:
         """The supplier sums as stored: (region, month) → ``SupplierCostMonth.entries`` as JSON text."""
