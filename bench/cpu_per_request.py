@@ -86,6 +86,9 @@ def pages() -> list[tuple[str, Client, str]]:
         ("api time-reports", supplier2, "/api/v1/time-reports/?limit=50"),
         ("api invoices", supplier2, "/api/v1/invoices/?limit=50"),
         ("api events", supplier, "/api/v1/events/?limit=100"),
+        # Read once per supplier system as it starts, in pages of 500 (bench/scale/supplier_system.py).
+        ("api competences", supplier, "/api/v1/competences/?limit=500"),
+        ("api consultants", supplier, "/api/v1/consultants/?limit=500"),
     ]
 
 
