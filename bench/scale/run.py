@@ -55,8 +55,11 @@ def parse_args() -> argparse.Namespace:
         help="seconds between a user's tasks, min,max (default 0.5,2)",
     )
     parser.add_argument("--spawn-rate", type=float, default=5)
-    # 2 x cores + 1, but Locust and PostgreSQL share the machine's cores with the workers.
-    default_workers = min(2 * (os.cpu_count() or 2) + 1, 9)
+    # Cores + 1: the requests are CPU-bound, and Locust and PostgreSQL share the machine's cores with the
+    # workers. Back to back on 2 cores (SCALE=small, runs 30 and 31 of the README): 3 workers p50/p95/p99
+    # 32/90/150 ms, 4 request names missing the target; 5 workers (2 × cores + 1) 38/120/210 ms, 17 missing –
+    # five workers shared two cores, so every request in flight ran at a fraction of a core.
+    default_workers = min((os.cpu_count() or 2) + 1, 9)
     parser.add_argument(
         "--workers", type=int, default=int(os.environ.get("BENCH_SCALE_WORKERS") or default_workers)
     )
