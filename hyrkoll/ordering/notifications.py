@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from hyrkoll.accounts.models import Role, RoleAssignment, Scope, User
 from hyrkoll.outbox.models import MessageKind
-from hyrkoll.outbox.services import Mail, queue, queue_many
+from hyrkoll.outbox.services import Mail, queue, queue_shared
 
 
 def supplier_addresses(supplier: Any, *, company: bool = True) -> list[str]:
@@ -35,23 +38,27 @@ def addresses_of_suppliers(suppliers: list[Any], *, company: bool = True) -> dic
 
 
 def _queue_to_suppliers(call_off_id: int, template: str, kind: str, suppliers: list[Any]) -> int:
+    """One text about the call-off to each supplier, under its own greeting (``queue_shared``)."""
     from hyrkoll.ordering.models import CallOff
 
     call_off = CallOff.objects.select_related("need__unit__municipality", "need__competence", "region").get(
         pk=call_off_id
     )
     addresses = addresses_of_suppliers(suppliers)
-    mails = (
-        Mail(
-            {"call_off": call_off, "need": call_off.need, "supplier": supplier},
-            addresses[supplier.pk],
-            region=call_off.region,
-            supplier=supplier,
-            about=call_off,
-        )
-        for supplier in suppliers
-    )
-    return len(queue_many(kind, template, mails))
+    with translation.override(settings.LANGUAGE_CODE):
+        mails = [
+            Mail(
+                {},
+                addresses[supplier.pk],
+                region=call_off.region,
+                supplier=supplier,
+                about=call_off,
+                greeting=_("To %(supplier)s,") % {"supplier": supplier.name},
+            )
+            for supplier in suppliers
+        ]
+    context = {"call_off": call_off, "need": call_off.need}
+    return len(queue_shared(kind, template, context, mails))
 
 
 def notify_call_off_published(call_off_id: int) -> int:

@@ -79,6 +79,8 @@ class Mail:
     region: Any = None
     supplier: Any = None
     about: models.Model | None = None
+    # The e-mail's own first line above a text shared with others (:func:`queue_shared`).
+    greeting: str = ""
 
 
 def queue(
@@ -104,6 +106,27 @@ def queue_many(kind: str, template: str, mails: Iterable[Mail]) -> list[OutboxMe
     goes to some fifty suppliers at once); those without an address are left out."""
     with translation.override(settings.LANGUAGE_CODE):
         messages = [message for mail in mails if (message := _rendered(kind, template, mail)) is not None]
+    return _queued(messages)
+
+
+def queue_shared(
+    kind: str, template: str, context: Mapping[str, Any], mails: Iterable[Mail]
+) -> list[OutboxMessage]:
+    """:func:`queue_many` for one text to many recipients, each e-mail under its own first line
+    (``Mail.greeting``): the subject and body are rendered once, from ``context`` (``Mail.context``
+    is not used). A call-off goes to some fifty suppliers at once: rendering each e-mail apart was a
+    third of the approval's CPU."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _render(template, dict(context))
+    messages = []
+    for mail in mails:
+        text = f"{mail.greeting}\n\n{body}" if mail.greeting else body
+        if (message := _message(kind, subject, text, mail)) is not None:
+            messages.append(message)
+    return _queued(messages)
+
+
+def _queued(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     messages = OutboxMessage.objects.bulk_create(messages)
     if send_inline_enabled():
         for message in messages:
@@ -111,16 +134,32 @@ def queue_many(kind: str, template: str, mails: Iterable[Mail]) -> list[OutboxMe
     return messages
 
 
+def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
+    """The subject (on one line) and the body of ``emails/<template>-subject.txt``/``-body.txt``."""
+    subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
+    return subject, render_to_string(f"emails/{template}-body.txt", context)
+
+
 def _rendered(kind: str, template: str, mail: Mail) -> OutboxMessage | None:
-    addresses = sorted({address.strip() for address in mail.recipients if address and address.strip()})
+    if not _addresses(mail):
+        return None
+    return _message(kind, *_render(template, dict(mail.context)), mail)
+
+
+def _addresses(mail: Mail) -> list[str]:
+    return sorted({address.strip() for address in mail.recipients if address and address.strip()})
+
+
+def _message(kind: str, subject: str, body: str, mail: Mail) -> OutboxMessage | None:
+    """The unsaved message of ``mail``; None when it has no address."""
+    addresses = _addresses(mail)
     if not addresses:
         return None
-    context, about = dict(mail.context), mail.about
-    subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
+    about = mail.about
     return OutboxMessage(
         kind=kind,
         subject=subject[:300],
-        body=render_to_string(f"emails/{template}-body.txt", context),
+        body=body,
         sender=settings.DEFAULT_FROM_EMAIL,
         recipients=addresses,
         region=mail.region,

@@ -65,7 +65,14 @@ def test_publication_queries_do_not_grow_with_the_admitted_suppliers(flow: dict[
     mails = OutboxMessage.objects.filter(kind=MessageKind.CALL_OFF_PUBLISHED, object_id=call_off.pk)
     by_supplier = {m.supplier_id: m for m in mails}
     assert {s.pk for s in extra} <= set(by_supplier)
+    texts = set()
     for number, supplier in enumerate(extra):
         message = by_supplier[supplier.pk]
         assert message.recipients == sorted([f"anna{number}@extra.example", f"info{number}@extra.example"])
-        assert supplier.name in message.body
+        greeting, text = message.body.split("\n\n", 1)
+        assert greeting == f"Till {supplier.name},"  # each its own, in Swedish; the text after it shared
+        texts.add((message.subject, text))
+    assert len(texts) == 1
+    subject, text = texts.pop()
+    assert subject == f"Nytt avrop {call_off.pk}: {call_off.need.competence}, {call_off.region}"
+    assert f"{call_off.region} har publicerat ett avrop" in text and "Extra bemanning" not in text

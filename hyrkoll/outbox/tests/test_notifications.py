@@ -84,3 +84,7 @@ def test_the_award_queues_the_orderers_mail_and_the_losers_mail(flow: dict[str, 
         MessageKind.NEED_AWARDED: ["orderer@vgregion.example"],
         MessageKind.CALL_OFF_CLOSED: ["salj@bemanning-b.example"],
     }
+    closed = OutboxMessage.objects.get(kind=MessageKind.CALL_OFF_CLOSED)
+    greeting, text = closed.body.split("\n\n", 1)
+    assert greeting == f"Till {flow['supplier_b'].name},"  # the loser's own line above the shared text
+    assert text.startswith(f"Avrop {closed.object_id} (") and flow["supplier_b"].name not in text
