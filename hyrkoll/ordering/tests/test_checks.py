@@ -310,10 +310,15 @@ def test_overlapping_assignment_fails_and_a_cancelled_one_does_not(flow: dict[st
     assert_fails(offer, CheckCode.DOUBLE_BOOKING, str(assignment.starts_on), str(assignment.ends_on))
 
     Assignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.CANCELLED)
+    failed_at = OfferCheck.objects.get(offer=offer, code=CheckCode.DOUBLE_BOOKING).checked_at
     results = {r.code: r for r in workflow.run_checks(offer)}
     assert results[CheckCode.DOUBLE_BOOKING].passed
     offer.refresh_from_db()
     assert offer.checks_passed
+    # The stored result is the latest, in place: one row per check, the clash's reason gone.
+    stored = OfferCheck.objects.get(offer=offer, code=CheckCode.DOUBLE_BOOKING)
+    assert stored.passed and stored.reason == "" and stored.checked_at > failed_at
+    assert OfferCheck.objects.filter(offer=offer).count() == len(results)
 
 
 def test_adjacent_assignment_is_no_double_booking(flow: dict[str, Any]) -> None:
