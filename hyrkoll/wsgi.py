@@ -10,8 +10,8 @@ The forecasting model (statsmodels, about 1.9 s to import) is loaded here too: t
 import it only when a forecast is first computed, which made each worker's first national
 dashboard take seconds. So are the PDF and Excel writers (WeasyPrint about 0.9 s, openpyxl 0.26 s),
 imported by the exports only when a report is first downloaded. And every template is compiled and
-the translation catalogues loaded (``hyrkoll.core.warm``), which each worker did on its first
-requests of each page.
+the translation catalogues loaded and the URLconf's index for ``reverse`` built
+(``hyrkoll.core.warm``), which each worker did on its first requests of each page.
 
 Last, everything loaded so far is moved out of the garbage collector's reach (``gc.freeze()``, as the
 Python documentation advises before forking workers): the ~350,000 objects of Django, the views,
@@ -36,5 +36,7 @@ import hyrkoll.forecasting.data  # noqa: E402, F401 – statsmodels, before the 
 from hyrkoll.core import warm  # noqa: E402
 
 warm.compile_templates()
+warm.compile_form_templates()
 warm.load_translations()
+warm.index_urls()
 gc.freeze()  # last: see above

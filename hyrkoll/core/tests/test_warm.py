@@ -44,3 +44,23 @@ def test_a_template_that_does_not_compile_stops_the_start(tmp_path: Path) -> Non
     (tmp_path / "broken.html").write_text("{% if %}")
     with override_settings(TEMPLATES=_engine_settings(tmp_path)), pytest.raises(TemplateSyntaxError):
         warm.compile_templates()
+
+
+def test_the_urlconfs_index_is_built_in_every_language() -> None:
+    from django.conf import settings
+    from django.urls import clear_url_caches, get_resolver
+
+    clear_url_caches()
+    resolver = get_resolver()
+    assert not resolver._reverse_dict  # built on the first reverse, in the language of the moment
+    warm.index_urls()
+    assert set(resolver._reverse_dict) == {code for code, _name in settings.LANGUAGES}
+
+
+def test_the_form_renderers_templates_are_compiled() -> None:
+    from django.forms.renderers import get_default_renderer
+
+    count = warm.compile_form_templates()
+    engine = get_default_renderer().engine.engine
+    cached = engine.template_loaders[0].get_template_cache
+    assert count > 10 and "django/forms/label.html" in cached and "django/forms/div.html" in cached
