@@ -53,7 +53,18 @@ def check_complete(offer: Offer, on: datetime.date) -> CheckResult:
 
 
 def _verified_credential(offer: Offer) -> ConsultantCredential | LicenceRegisterEntry | None:
-    """The consultant's credential: a verified record, or a row of the region's register extract."""
+    """The consultant's credential: a verified record, or a row of the region's register extract.
+    Looked up once per :func:`run_checks` (the licence and the experience checks both use it)."""
+    memo = getattr(offer, "_checks_memo", None)
+    if memo is not None and "credential" in memo:
+        return memo["credential"]
+    credential = _credential(offer)
+    if memo is not None:
+        memo["credential"] = credential
+    return credential
+
+
+def _credential(offer: Offer) -> ConsultantCredential | LicenceRegisterEntry | None:
     need = offer.call_off.need
     credentials = ConsultantCredential.objects.filter(
         consultant=offer.consultant, licence_number=offer.licence_number, profession=need.profession
@@ -195,7 +206,11 @@ CHECKS: list[Callable[[Offer, datetime.date], CheckResult]] = [
 def run_checks(offer: Offer, on: datetime.date | None = None) -> list[CheckResult]:
     """Run every check, store the latest result of each and whether the offer passed."""
     on = on or timezone.localdate()
-    results = [check(offer, on) for check in CHECKS]
+    offer._checks_memo = {}  # for this run only (see _verified_credential)
+    try:
+        results = [check(offer, on) for check in CHECKS]
+    finally:
+        del offer._checks_memo
     # One statement for the six (an update_or_create each was 30 of an offer's 83 queries).
     OfferCheck.objects.bulk_create(
         [OfferCheck(offer=offer, code=r.code, passed=r.passed, reason=r.reason) for r in results],

@@ -346,3 +346,17 @@ def test_award_re_runs_the_checks(flow: dict[str, Any], call_off: CallOff) -> No
     call_off.need.refresh_from_db()
     assert call_off.status == "open"
     assert call_off.need.status == NeedStatus.PUBLISHED
+
+
+def test_the_credential_is_looked_up_once_per_run(flow: dict[str, Any]) -> None:
+    """The licence and the experience checks share one look-up of the consultant's credential."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    offer = offer_on(flow, publish_need(flow))
+    with CaptureQueriesContext(connection) as queries:
+        results = {r.code: r for r in workflow.run_checks(offer)}
+    assert results[CheckCode.LICENCE].passed and results[CheckCode.EXPERIENCE].passed
+    lookups = [q for q in queries.captured_queries if 'FROM "consultants_consultantcredential"' in q["sql"]]
+    assert len(lookups) == 1
+    assert not hasattr(offer, "_checks_memo")  # the next run looks again
