@@ -54,7 +54,14 @@ def parse_args() -> argparse.Namespace:
         default=os.environ.get("BENCH_SCALE_WAIT") or "0.5,2",
         help="seconds between a user's tasks, min,max (default 0.5,2)",
     )
-    parser.add_argument("--spawn-rate", type=float, default=5)
+    # Users started per second. One a second: the 20 log in over 20 s. At 5 a second (4 s) the run's
+    # first seconds were 20 logins and 5 tokens at once – each hashes the password (PBKDF2, ~0.3–0.7 s
+    # of a core) – while the suppliers' systems read every consultant: run 32's six misses included the
+    # consultants' list (p95 1500 ms) and GET /login/ (820 ms), all in that burst; at 1 a second (run
+    # 33, the same code) neither missed (66 and 100 ms).
+    parser.add_argument(
+        "--spawn-rate", type=float, default=float(os.environ.get("BENCH_SCALE_SPAWN_RATE") or 1)
+    )
     # Cores + 1: the requests are CPU-bound, and Locust and PostgreSQL share the machine's cores with the
     # workers. Back to back on 2 cores (SCALE=small, runs 30 and 31 of the README): 3 workers p50/p95/p99
     # 32/90/150 ms, 4 request names missing the target; 5 workers (2 × cores + 1) 38/120/210 ms, 17 missing –
@@ -228,7 +235,7 @@ def main() -> int:
             rows, total = report.read_stats(out / "locust")
             wait = "–".join(args.wait.split(","))
             print(
-                f"\n== bench-scale: {used}; {args.users} users, {args.seconds} s, {wait} s between a user's "
+                f"\n== bench-scale: {used}; {args.users} users (started {args.spawn_rate:g} a second), {args.seconds} s, {wait} s between a user's "
                 f"tasks, {args.workers} gunicorn workers"
             )
             print(f"   machine: {load} (others' work on the machine slows every figure)")
