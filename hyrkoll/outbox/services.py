@@ -120,9 +120,9 @@ def queue_shared(
         subject, body = _render(template, dict(context))
     messages = []
     for mail in mails:
-        text = f"{mail.greeting}\n\n{body}" if mail.greeting else body
-        if (message := _message(kind, subject, text, mail)) is not None:
-            messages.append(message)
+        if addresses := _addresses(mail):
+            text = f"{mail.greeting}\n\n{body}" if mail.greeting else body
+            messages.append(_message(kind, subject, text, mail, addresses))
     return _queued(messages)
 
 
@@ -141,20 +141,19 @@ def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
 
 
 def _rendered(kind: str, template: str, mail: Mail) -> OutboxMessage | None:
-    if not _addresses(mail):
-        return None
-    return _message(kind, *_render(template, dict(mail.context)), mail)
-
-
-def _addresses(mail: Mail) -> list[str]:
-    return sorted({address.strip() for address in mail.recipients if address and address.strip()})
-
-
-def _message(kind: str, subject: str, body: str, mail: Mail) -> OutboxMessage | None:
-    """The unsaved message of ``mail``; None when it has no address."""
+    """The unsaved message of ``mail``, rendered; None when it has no address."""
     addresses = _addresses(mail)
     if not addresses:
         return None
+    return _message(kind, *_render(template, dict(mail.context)), mail, addresses)
+
+
+def _addresses(mail: Mail) -> list[str]:
+    """``mail.recipients`` (read once: it may be an iterator) stripped, without blanks and repeats."""
+    return sorted({address.strip() for address in mail.recipients if address and address.strip()})
+
+
+def _message(kind: str, subject: str, body: str, mail: Mail, addresses: list[str]) -> OutboxMessage:
     about = mail.about
     return OutboxMessage(
         kind=kind,

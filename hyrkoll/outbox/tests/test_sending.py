@@ -240,3 +240,24 @@ def test_two_worker_threads_send_each_message_once() -> None:
     assert sum(outcome.sent for outcome in outcomes) == 20
     assert all(outcome.sent > 0 for outcome in outcomes)  # both took part
     assert OutboxMessage.objects.filter(status=MessageStatus.SENT).count() == 20
+
+
+def test_recipients_may_be_an_iterator() -> None:
+    """The addresses are read once: a generator of them queues the e-mail as a list does."""
+    message = services.queue(
+        MessageKind.CALL_OFF_CLOSED, "call_off_closed", {}, (a for a in [" b@example.se", "a@example.se", ""])
+    )
+    assert message is not None and message.recipients == ["a@example.se", "b@example.se"]
+
+
+def test_queue_shared_renders_once_under_each_greeting() -> None:
+    mails = [
+        services.Mail({}, ["a@example.se"], greeting="Till A AB,"),
+        services.Mail({}, [""], greeting="Till B AB,"),  # no address: left out
+        services.Mail({}, iter(["c@example.se"]), greeting="Till C AB,"),
+    ]
+    queued = services.queue_shared(MessageKind.CALL_OFF_CLOSED, "call_off_closed", {}, mails)
+    assert [m.recipients for m in queued] == [["a@example.se"], ["c@example.se"]]
+    greetings, texts = zip(*(m.body.split("\n\n", 1) for m in queued), strict=True)
+    assert greetings == ("Till A AB,", "Till C AB,") and len(set(texts)) == 1
+    assert {m.subject for m in queued} == {queued[0].subject} and queued[0].subject.startswith("Avrop")
