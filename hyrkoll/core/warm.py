@@ -6,7 +6,7 @@ with five workers, every page's first five requests each paid for compiling its 
 of the journeys uses 5–15 of them, 0.3 s for all 220 on the benchmark machine – and a name drawn a
 hundred times in a load run has its 95th percentile in those. The translation catalogues are loaded
 on a process's first request in each language in the same way, and so is the URLconf's index for
-``reverse`` (each of its ~400 patterns' regular expression compiled and normalised: 55–65 ms, which
+``reverse`` (each of its ~500 patterns' regular expression compiled and normalised: 55–65 ms, which
 made each worker's first page – the login page, in a load run – 15 times slower than the next).
 """
 

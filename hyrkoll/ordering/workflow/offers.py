@@ -44,7 +44,7 @@ def submit_offer(actor: Any, call_off: CallOff, offer: Offer) -> Offer:
     offer.submitted_by = actor
     # The call-off (locked above), the supplier (the actor's) and the consultant (checked above) are
     # this step's own: not looked up again, nor their constraints (the consultant once per call-off is
-    # checked above; one award per call-off concerns awarded offers). 7 of an offer's 47 queries.
+    # checked above; one award per call-off concerns awarded offers).
     offer.full_clean(exclude=["submitted_by", "call_off", "supplier", "consultant"])
     offer.save()
     results = run_checks(offer)
