@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from hyrkoll.accounts.models import Role, RoleAssignment, Scope, User
 from hyrkoll.outbox.models import MessageKind
-from hyrkoll.outbox.services import Mail, queue, queue_shared
+from hyrkoll.outbox.services import Mail, queue, queue_many, queue_shared
 
 
 def supplier_addresses(supplier: Any, *, company: bool = True) -> list[str]:
@@ -144,16 +144,9 @@ def notify_decision_requested(need_id: int) -> int:
     from hyrkoll.ordering.models import Need
 
     need = Need.objects.select_related("unit", "competence", "region").get(pk=need_id)
-    queued = 0
-    for approver in deciders(need):
-        context = {"need": need, "approver": approver}
-        message = queue(
-            MessageKind.DECISION_REQUESTED,
-            "decision_requested",
-            context,
-            [approver.email],
-            region=need.region,
-            about=need,
-        )
-        queued += message is not None
-    return queued
+    mails = [
+        Mail({"need": need, "approver": approver}, [approver.email], region=need.region, about=need)
+        for approver in deciders(need)
+    ]
+    # One INSERT for all the approvers (``queue`` each was one statement per approver).
+    return len(queue_many(MessageKind.DECISION_REQUESTED, "decision_requested", mails))

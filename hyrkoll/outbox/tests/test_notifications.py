@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import make_user
 from hyrkoll.accounts.models import DecisionLevel, Role, RoleAssignment, Scope
@@ -47,9 +49,14 @@ def test_a_need_awaiting_a_decision_asks_the_approvers_who_may_decide(flow: dict
 
     need = workflow.save_draft(flow["orderer_a"], make_need(flow))
     workflow.submit(flow["orderer_a"], need)
-    workflow.exhaust_internal(flow["call_off_unit"], need, "Poolen tillfrågad")
+    with CaptureQueriesContext(connection) as queries:
+        workflow.exhaust_internal(flow["call_off_unit"], need, "Poolen tillfrågad")
     need.refresh_from_db()
     assert need.status == NeedStatus.AWAITING_APPROVAL
+    inserts = [
+        q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "outbox_outboxmessage"')
+    ]
+    assert len(inserts) == 1  # both approvers' e-mails in one statement
     requests = OutboxMessage.objects.filter(kind=MessageKind.DECISION_REQUESTED)
     assert sorted(r for m in requests for r in m.recipients) == [
         "hsd@vgregion.example",

@@ -250,7 +250,7 @@ def test_recipients_may_be_an_iterator() -> None:
     assert message is not None and message.recipients == ["a@example.se", "b@example.se"]
 
 
-def test_queue_shared_renders_once_under_each_greeting() -> None:
+def test_queue_shared_gives_each_mail_the_one_text_under_its_greeting() -> None:
     mails = [
         services.Mail({}, ["a@example.se"], greeting="Till A AB,"),
         services.Mail({}, [""], greeting="Till B AB,"),  # no address: left out
